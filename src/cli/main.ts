@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// plugtrust: the command line. `start` runs the CSMS, `migrate` brings the database schema up
+// to date, `sim` runs a charging-station simulator. Every command has --help.
+import { simCommand } from './sim-command.js';
+import { migrateCommand, startCommand } from './server-commands.js';
+
+const USAGE = `Usage: plugtrust <command> [options]
+
+Commands:
+  start     run the CSMS (OCPP 2.0.1 WebSocket server and HTTP API)
+  migrate   apply pending database migrations and exit
+  sim       run a charging-station simulator against a CSMS
+
+Run 'plugtrust <command> --help' for the options of a command.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      return startCommand(rest);
+    case 'migrate':
+      return migrateCommand(rest);
+    case 'sim':
+      return simCommand(rest);
+    case undefined:
+    case '--help':
+    case '-h':
+    case 'help':
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`plugtrust: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== -1) process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`plugtrust: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

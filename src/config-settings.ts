@@ -1,0 +1,66 @@
+// Every setting once: its flag, its environment variable, its type, default and meaning.
+// The CLI help, the README table and the config schema all derive from this list.
+
+export type SettingType = 'string' | 'integer' | 'boolean';
+
+export interface Setting {
+  readonly key: keyof ConfigValues;
+  readonly flag: string;
+  readonly env: string;
+  readonly type: SettingType;
+  readonly default?: string | number | boolean;
+  readonly min?: number;
+  readonly max?: number;
+  readonly enum?: readonly string[];
+  readonly description: string;
+}
+
+export interface ConfigValues {
+  configFile?: string;
+  ocppHost: string;
+  ocppPort: number;
+  httpHost: string;
+  httpPort: number;
+  opsHost?: string;
+  opsPort?: number;
+  dataDir: string;
+  databaseUrl?: string;
+  autoRegister: boolean;
+  autoRegisterStatus: 'Accepted' | 'Pending' | 'Rejected';
+  heartbeatIntervalS: number;
+  bootRetryIntervalS: number;
+  callTimeoutMs: number;
+  maxFrameBytes: number;
+  maxBufferedBytes: number;
+  pingIntervalS: number;
+  recordPayloads: boolean;
+  frameRetentionDays: number;
+  operatorSecretFile?: string;
+  tokenTtlS: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export const SETTINGS: readonly Setting[] = [
+  { key: 'configFile', flag: '--config', env: 'PLUGTRUST_CONFIG', type: 'string', description: 'JSON file with any of these settings (camelCase keys); flags and environment override it' },
+  { key: 'ocppHost', flag: '--ocpp-host', env: 'PLUGTRUST_OCPP_HOST', type: 'string', default: '0.0.0.0', description: 'address the OCPP WebSocket server listens on' },
+  { key: 'ocppPort', flag: '--ocpp-port', env: 'PLUGTRUST_OCPP_PORT', type: 'integer', default: 9000, min: 0, max: 65535, description: 'port of the OCPP WebSocket server (stations connect to ws://HOST:PORT/ocpp/<stationId>)' },
+  { key: 'httpHost', flag: '--http-host', env: 'PLUGTRUST_HTTP_HOST', type: 'string', default: '0.0.0.0', description: 'address of the HTTP API' },
+  { key: 'httpPort', flag: '--http-port', env: 'PLUGTRUST_HTTP_PORT', type: 'integer', default: 8080, min: 0, max: 65535, description: 'port of the HTTP API (operator API, /docs, and /healthz, /readyz, /metrics unless --ops-port is set)' },
+  { key: 'opsHost', flag: '--ops-host', env: 'PLUGTRUST_OPS_HOST', type: 'string', description: 'address for /healthz, /readyz and /metrics when they are served apart (default 127.0.0.1)' },
+  { key: 'opsPort', flag: '--ops-port', env: 'PLUGTRUST_OPS_PORT', type: 'integer', min: 0, max: 65535, description: 'serve /healthz, /readyz and /metrics on this port instead of the API port' },
+  { key: 'dataDir', flag: '--data-dir', env: 'PLUGTRUST_DATA_DIR', type: 'string', default: './data', description: 'directory for the embedded database and generated secrets' },
+  { key: 'databaseUrl', flag: '--database-url', env: 'DATABASE_URL', type: 'string', description: 'PostgreSQL connection URL; when unset the embedded database under the data directory is used' },
+  { key: 'autoRegister', flag: '--auto-register', env: 'PLUGTRUST_AUTO_REGISTER', type: 'boolean', default: false, description: 'register unknown stations when they connect (labs only); otherwise they are refused with 404' },
+  { key: 'autoRegisterStatus', flag: '--auto-register-status', env: 'PLUGTRUST_AUTO_REGISTER_STATUS', type: 'string', default: 'Accepted', enum: ['Accepted', 'Pending', 'Rejected'], description: 'registration status given to auto-registered stations' },
+  { key: 'heartbeatIntervalS', flag: '--heartbeat-interval', env: 'PLUGTRUST_HEARTBEAT_INTERVAL', type: 'integer', default: 300, min: 1, max: 86400, description: 'heartbeat interval in seconds sent in an Accepted BootNotificationResponse' },
+  { key: 'bootRetryIntervalS', flag: '--boot-retry-interval', env: 'PLUGTRUST_BOOT_RETRY_INTERVAL', type: 'integer', default: 60, min: 1, max: 86400, description: 'seconds a Pending or Rejected station waits before its next BootNotification' },
+  { key: 'callTimeoutMs', flag: '--call-timeout-ms', env: 'PLUGTRUST_CALL_TIMEOUT_MS', type: 'integer', default: 30000, min: 100, max: 600000, description: 'how long the CSMS waits for a station to answer a CALL' },
+  { key: 'maxFrameBytes', flag: '--max-frame-bytes', env: 'PLUGTRUST_MAX_FRAME_BYTES', type: 'integer', default: 262144, min: 1024, max: 16777216, description: 'largest WebSocket message accepted from a station; larger ones close the connection (1009)' },
+  { key: 'maxBufferedBytes', flag: '--max-buffered-bytes', env: 'PLUGTRUST_MAX_BUFFERED_BYTES', type: 'integer', default: 1048576, min: 65536, max: 268435456, description: 'bytes queued towards a station that does not read before it is disconnected' },
+  { key: 'pingIntervalS', flag: '--ping-interval', env: 'PLUGTRUST_PING_INTERVAL', type: 'integer', default: 60, min: 0, max: 3600, description: 'seconds between WebSocket pings per station; a station silent for two intervals is dropped (0 disables)' },
+  { key: 'recordPayloads', flag: '--record-payloads', env: 'PLUGTRUST_RECORD_PAYLOADS', type: 'boolean', default: true, description: 'store frame payloads in the frame log (station, direction, action and message id are always stored)' },
+  { key: 'frameRetentionDays', flag: '--frame-retention-days', env: 'PLUGTRUST_FRAME_RETENTION_DAYS', type: 'integer', default: 30, min: 1, max: 3650, description: 'days the frame log is kept' },
+  { key: 'operatorSecretFile', flag: '--operator-secret-file', env: 'PLUGTRUST_OPERATOR_SECRET_FILE', type: 'string', description: 'file holding the secret of the first operator credential (client id "operator"); without it one is generated and printed once' },
+  { key: 'tokenTtlS', flag: '--token-ttl', env: 'PLUGTRUST_TOKEN_TTL', type: 'integer', default: 3600, min: 60, max: 86400, description: 'lifetime in seconds of operator API access tokens' },
+  { key: 'logLevel', flag: '--log-level', env: 'PLUGTRUST_LOG_LEVEL', type: 'string', default: 'info', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'log level' },
+];

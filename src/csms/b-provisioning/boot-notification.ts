@@ -1,0 +1,35 @@
+// B01-B03 Cold boot: answer with the station's registration status from the registry; record
+// what the station says it is. Accepted stations get the heartbeat interval, Pending and Rejected
+// ones the interval after which to boot again (B02.FR.01, B03.FR.01).
+import type { CallHandler } from '../../ocpp/handler.js';
+import type { StationRepo } from '../../store/stations.js';
+import type { BootNotificationRequest, BootNotificationResponse } from '../types.js';
+
+export interface BootNotificationDeps {
+  stations: Pick<StationRepo, 'recordBoot'>;
+  heartbeatIntervalS: number;
+  bootRetryIntervalS: number;
+}
+
+export function handleBootNotification(deps: BootNotificationDeps): CallHandler {
+  return async (ctx, req: BootNotificationRequest): Promise<BootNotificationResponse> => {
+    const { chargingStation: cs } = req;
+    // The registry may have changed since the connection opened: recordBoot returns the current status.
+    const status = (await deps.stations.recordBoot(ctx.session.stationId, {
+      reason: req.reason,
+      vendorName: cs.vendorName,
+      model: cs.model,
+      serialNumber: cs.serialNumber ?? null,
+      firmwareVersion: cs.firmwareVersion ?? null,
+      modemIccid: cs.modem?.iccid ?? null,
+      modemImsi: cs.modem?.imsi ?? null,
+      at: ctx.receivedAt,
+    })) ?? 'Rejected';
+    ctx.session.registrationStatus = status;
+    return {
+      currentTime: ctx.receivedAt.toISOString(),
+      interval: status === 'Accepted' ? deps.heartbeatIntervalS : deps.bootRetryIntervalS,
+      status,
+    };
+  };
+}

@@ -1,0 +1,177 @@
+// The one door to the database. Real PostgreSQL when a URL is given; otherwise an embedded
+// PGlite on a worker thread, served over a private unix socket so that the very same `pg` code
+// path talks to it.
+//
+// Embedded facts (measured): every socket connection shares one PGlite session, so the pool is
+// kept at one connection, a transaction's client is always passed explicitly, and nothing relies
+// on LISTEN/NOTIFY or session state.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import pg from 'pg';
+import type { EmbeddedWorkerData, EmbeddedWorkerMessage } from './embedded-worker.js';
+import { StoreError } from './errors.js';
+
+export interface QueryResult<R> {
+  rows: R[];
+  rowCount: number;
+}
+
+/** Anything that runs SQL: the pool, or the client of one transaction. */
+export interface Queryable {
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+}
+
+export interface Db extends Queryable {
+  readonly mode: 'embedded' | 'postgres';
+  /** Runs fn inside BEGIN/COMMIT on one client; rolls back when fn throws. */
+  withTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** True when a trivial query succeeds within the timeout. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface OpenDbOptions {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+  /** Pool size for real PostgreSQL (the embedded pool is always 1). */
+  poolSize?: number;
+}
+
+export async function openDb(options: OpenDbOptions): Promise<Db> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    return wrapPool(pool, 'postgres', async () => pool.end());
+  }
+  return openEmbedded(resolve(options.dataDir, 'pgdata'));
+}
+
+async function openEmbedded(pgdata: string): Promise<Db> {
+  mkdirSync(pgdata, { recursive: true });
+  // A private directory (mode 0700) keeps other local users off the socket. Its name carries our
+  // pid, so that a later start can sweep the directories of processes that died without cleaning up.
+  sweepStaleSocketDirs();
+  const socketDir = mkdtempSync(join(tmpdir(), `${SOCKET_DIR_PREFIX}${process.pid}-`));
+  const here = fileURLToPath(import.meta.url);
+  const workerData: EmbeddedWorkerData = { pgdata, socketPath: join(socketDir, '.s.PGSQL.5432') };
+  // Same extension as this file: .ts under tsx, .js when built.
+  const script = new URL(`./embedded-worker${extname(here)}`, import.meta.url);
+  // From TypeScript sources (tests, tsx) the worker registers the same loader before importing.
+  const worker =
+    extname(here) === '.ts'
+      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(script.href)}); });`, { eval: true, workerData })
+      : new Worker(script, { workerData });
+  const first = await new Promise<EmbeddedWorkerMessage>((resolve) => {
+    worker.once('message', resolve);
+    worker.once('error', (err) => resolve({ type: 'error', message: err.message }));
+  });
+  if (first.type !== 'ready') {
+    await worker.terminate();
+    rmSync(socketDir, { recursive: true, force: true });
+    throw new StoreError('STORE_UNAVAILABLE', `cannot open the embedded database in ${pgdata}: ${first.type === 'error' ? first.message : first.type}`);
+  }
+  const pool = new pg.Pool({ host: socketDir, port: 5432, user: 'postgres', database: 'postgres', max: 1 });
+  return wrapPool(pool, 'embedded', async () => {
+    await pool.end();
+    const stopped = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+    worker.postMessage({ type: 'stop' });
+    // PGlite flushes to disk on close; give it time, then end the thread regardless.
+    await Promise.race([stopped, new Promise((r) => setTimeout(r, 10_000))]);
+    await worker.terminate();
+    rmSync(socketDir, { recursive: true, force: true });
+  });
+}
+
+const SOCKET_DIR_PREFIX = 'plugtrust-db-';
+
+function sweepStaleSocketDirs(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^plugtrust-db-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function wrapPool(pool: pg.Pool, mode: Db['mode'], shutdown: () => Promise<void>): Db {
+  // An idle client that errors (server restart) must not crash the process.
+  pool.on('error', () => undefined);
+  let closed = false;
+  const run = async <R>(client: pg.PoolClient, text: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
+    try {
+      const r = await client.query(text, params as unknown[]);
+      return { rows: r.rows as R[], rowCount: r.rowCount ?? 0 };
+    } catch (err) {
+      throw StoreError.from(err);
+    }
+  };
+  const connect = async (): Promise<pg.PoolClient> => {
+    try {
+      return await pool.connect();
+    } catch (err) {
+      throw StoreError.from(err);
+    }
+  };
+  // pool.query() discards its connection after any SQL error; an SQL error leaves the connection
+  // sound, so keep it and discard only on connection-level failures.
+  const query = async <R>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>> => {
+    const client = await connect();
+    let broken: Error | undefined;
+    try {
+      return await run<R>(client, text, params);
+    } catch (err) {
+      if (err instanceof StoreError && err.code === 'STORE_UNAVAILABLE') broken = err;
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  };
+  return {
+    mode,
+    query,
+    async withTransaction(fn) {
+      const client = await connect();
+      const tx: Queryable = { query: (text, params) => run(client, text, params) };
+      try {
+        await client.query('BEGIN');
+        const result = await fn(tx);
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async ping(timeoutMs = 2000) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeoutMs)));
+      const probe = pool.query('SELECT 1').then(() => true, () => false);
+      const ok = await Promise.race([probe, timeout]);
+      clearTimeout(timer);
+      return ok;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await shutdown();
+    },
+  };
+}
