@@ -37,6 +37,11 @@ export interface ConfigValues {
   frameRetentionDays: number;
   operatorSecretFile?: string;
   tokenTtlS: number;
+  publicUrl?: string;
+  caKekFile?: string;
+  cpoName?: string;
+  ocspValidityS: number;
+  crlValidityH: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -62,5 +67,10 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'frameRetentionDays', flag: '--frame-retention-days', env: 'PLUGTRUST_FRAME_RETENTION_DAYS', type: 'integer', default: 30, min: 1, max: 3650, description: 'days the frame log is kept' },
   { key: 'operatorSecretFile', flag: '--operator-secret-file', env: 'PLUGTRUST_OPERATOR_SECRET_FILE', type: 'string', description: 'file holding the secret of the first operator credential (client id "operator"); without it one is generated and printed once' },
   { key: 'tokenTtlS', flag: '--token-ttl', env: 'PLUGTRUST_TOKEN_TTL', type: 'integer', default: 3600, min: 60, max: 86400, description: 'lifetime in seconds of operator API access tokens' },
+  { key: 'publicUrl', flag: '--public-url', env: 'PLUGTRUST_PUBLIC_URL', type: 'string', description: 'base URL relying parties reach this server at; certificates carry <url>/ocsp (AIA) and <url>/crl/<ca>.crl (CDP); default http://localhost:<http-port>' },
+  { key: 'caKekFile', flag: '--ca-kek-file', env: 'PLUGTRUST_CA_KEK_FILE', type: 'string', description: 'file holding the 256-bit key-encryption key (raw, hex or base64) that protects CA private keys; default <data-dir>/ca-kek.key, created with mode 0600 on first use' },
+  { key: 'cpoName', flag: '--cpo-name', env: 'PLUGTRUST_CPO_NAME', type: 'string', description: "the CPO's organisation name: O of charging-station certificates and of the lab hierarchy" },
+  { key: 'ocspValidityS', flag: '--ocsp-validity', env: 'PLUGTRUST_OCSP_VALIDITY', type: 'integer', default: 3600, min: 60, max: 604800, description: 'seconds between thisUpdate and nextUpdate of OCSP responses; cached responses are re-signed before nextUpdate' },
+  { key: 'crlValidityH', flag: '--crl-validity-hours', env: 'PLUGTRUST_CRL_VALIDITY_HOURS', type: 'integer', default: 24, min: 1, max: 720, description: 'hours between thisUpdate and nextUpdate of each CRL; CRLs are regenerated on revocation and before nextUpdate' },
   { key: 'logLevel', flag: '--log-level', env: 'PLUGTRUST_LOG_LEVEL', type: 'string', default: 'info', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'log level' },
 ];

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // plugtrust: the command line. `start` runs the CSMS, `migrate` brings the database schema up
 // to date, `sim` runs a charging-station simulator. Every command has --help.
+import { auditCommand } from './audit-command.js';
+import { pkiCommand } from './pki-command.js';
 import { simCommand } from './sim-command.js';
 import { migrateCommand, startCommand } from './server-commands.js';
 
@@ -10,6 +12,8 @@ Commands:
   start     run the CSMS (OCPP 2.0.1 WebSocket server and HTTP API)
   migrate   apply pending database migrations and exit
   sim       run a charging-station simulator against a CSMS
+  pki       the certificate authority: init, export, issue, revoke, list, show, import
+  audit     verify the hash chain of the CA audit log
 
 Run 'plugtrust <command> --help' for the options of a command.
 `;
@@ -23,6 +27,10 @@ async function main(argv: string[]): Promise<number> {
       return migrateCommand(rest);
     case 'sim':
       return simCommand(rest);
+    case 'pki':
+      return pkiCommand(rest);
+    case 'audit':
+      return auditCommand(rest);
     case undefined:
     case '--help':
     case '-h':

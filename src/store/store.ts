@@ -1,5 +1,10 @@
 // The storage authority: every repository over one database. Handlers receive narrow slices
 // of this (Pick<Store, 'stations' | 'events'>), never the whole.
+import { caAuditRepo, type CaAuditRepo } from './ca-audit.js';
+import { caIssuerRepo, type CaIssuerRepo } from './ca-issuers.js';
+import { caKeyRepo, type CaKeyRepo } from './ca-keys.js';
+import { caServiceKeyRepo, type CaServiceKeyRepo } from './ca-service-keys.js';
+import { certificateRepo, type CertificateRepo } from './certificates.js';
 import { connectorRepo, type ConnectorRepo } from './connectors.js';
 import { credentialRepo, type CredentialRepo } from './credentials.js';
 import type { Db } from './db.js';
@@ -14,6 +19,11 @@ export interface Store {
   events: EventRepo;
   frames: FrameRepo;
   credentials: CredentialRepo;
+  caKeys: CaKeyRepo;
+  caIssuers: CaIssuerRepo;
+  certificates: CertificateRepo;
+  caAudit: CaAuditRepo;
+  caServiceKeys: CaServiceKeyRepo;
 }
 
 export function createStore(db: Db): Store {
@@ -24,5 +34,10 @@ export function createStore(db: Db): Store {
     events: eventRepo(db),
     frames: frameRepo(db),
     credentials: credentialRepo(db),
+    caKeys: caKeyRepo(db),
+    caIssuers: caIssuerRepo(db),
+    certificates: certificateRepo(db),
+    caAudit: caAuditRepo(db),
+    caServiceKeys: caServiceKeyRepo(db),
   };
 }

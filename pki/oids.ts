@@ -1,0 +1,52 @@
+// Object identifiers we write or must recognise, by their RFC/ISO names.
+export const OID = {
+  // Algorithms (RFC 5758, RFC 5480, RFC 8017)
+  ecPublicKey: '1.2.840.10045.2.1',
+  secp256r1: '1.2.840.10045.3.1.7',
+  secp384r1: '1.3.132.0.34',
+  ecdsaWithSHA256: '1.2.840.10045.4.3.2',
+  ecdsaWithSHA384: '1.2.840.10045.4.3.3',
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  sha256WithRSAEncryption: '1.2.840.113549.1.1.11',
+  sha384WithRSAEncryption: '1.2.840.113549.1.1.12',
+  sha1: '1.3.14.3.2.26',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  // Name attributes (RFC 5280 4.1.2.4, RFC 4519)
+  commonName: '2.5.4.3',
+  countryName: '2.5.4.6',
+  organizationName: '2.5.4.10',
+  organizationalUnitName: '2.5.4.11',
+  domainComponent: '0.9.2342.19200300.100.1.25',
+  // Extensions (RFC 5280 4.2)
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  cRLNumber: '2.5.29.20',
+  cRLReason: '2.5.29.21',
+  nameConstraints: '2.5.29.30',
+  cRLDistributionPoints: '2.5.29.31',
+  certificatePolicies: '2.5.29.32',
+  policyMappings: '2.5.29.33',
+  authorityKeyIdentifier: '2.5.29.35',
+  policyConstraints: '2.5.29.36',
+  extKeyUsage: '2.5.29.37',
+  inhibitAnyPolicy: '2.5.29.54',
+  issuingDistributionPoint: '2.5.29.28',
+  deltaCRLIndicator: '2.5.29.27',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  // Access methods and key purposes (RFC 5280 4.2.2.1, 4.2.1.12)
+  accessOcsp: '1.3.6.1.5.5.7.48.1',
+  accessCaIssuers: '1.3.6.1.5.5.7.48.2',
+  kpServerAuth: '1.3.6.1.5.5.7.3.1',
+  kpClientAuth: '1.3.6.1.5.5.7.3.2',
+  kpCodeSigning: '1.3.6.1.5.5.7.3.3',
+  kpOcspSigning: '1.3.6.1.5.5.7.3.9',
+  // OCSP (RFC 6960 4.2.1, 4.4)
+  ocspBasic: '1.3.6.1.5.5.7.48.1.1',
+  ocspNonce: '1.3.6.1.5.5.7.48.1.2',
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
+  // CSR attributes (RFC 2985)
+  extensionRequest: '1.2.840.113549.1.9.14',
+  challengePassword: '1.2.840.113549.1.9.7',
+} as const;
