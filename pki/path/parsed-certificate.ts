@@ -26,6 +26,8 @@ export interface PathCertificate {
   /** The outer signatureAlgorithm AlgorithmIdentifier DER. */
   readonly signatureAlgorithm: Uint8Array;
   readonly signature: Uint8Array;
+  /** Unused bits of the signatureValue BIT STRING: not 0 means the signature is damaged. */
+  readonly signatureUnusedBits: number;
   readonly version: 1 | 2 | 3;
   readonly serialNumber: bigint;
   readonly issuer: Name;
@@ -54,7 +56,6 @@ export function parsePathCertificate(der: Uint8Array): PathCertificate {
   if (extra) fail('Certificate: trailing fields');
   const signatureAlgorithm = expectTag(algNode, TAG.SEQUENCE, 'signatureAlgorithm').der;
   const sig = readBitString(sigNode, 'signatureValue');
-  if (sig.unused !== 0) fail('signatureValue: unused bits');
 
   const f = sequence(tbsNode, 'TBSCertificate');
   let i = 0;
@@ -102,6 +103,7 @@ export function parsePathCertificate(der: Uint8Array): PathCertificate {
     tbs: tbsNode!.der,
     signatureAlgorithm,
     signature: sig.bytes,
+    signatureUnusedBits: sig.unused,
     version,
     serialNumber,
     issuer,

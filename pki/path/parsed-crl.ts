@@ -39,6 +39,8 @@ export interface PathCrl {
   readonly tbs: Uint8Array;
   readonly signatureAlgorithm: Uint8Array;
   readonly signature: Uint8Array;
+  /** Unused bits of the signatureValue BIT STRING: not 0 means the signature is damaged. */
+  readonly signatureUnusedBits: number;
   readonly issuer: Name;
   readonly thisUpdate: Date;
   readonly nextUpdate: Date | undefined;
@@ -71,7 +73,6 @@ export function parsePathCrl(der: Uint8Array): PathCrl {
   if (extra) fail('CertificateList: trailing fields');
   const signatureAlgorithm = expectTag(algNode, TAG.SEQUENCE, 'signatureAlgorithm').der;
   const sig = readBitString(sigNode, 'signatureValue');
-  if (sig.unused !== 0) fail('signatureValue: unused bits');
 
   const f = sequence(tbsNode, 'TBSCertList');
   let i = 0;
@@ -132,6 +133,7 @@ export function parsePathCrl(der: Uint8Array): PathCrl {
     tbs: tbsNode!.der,
     signatureAlgorithm,
     signature: sig.bytes,
+    signatureUnusedBits: sig.unused,
     issuer,
     thisUpdate,
     nextUpdate,

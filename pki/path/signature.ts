@@ -73,6 +73,21 @@ export interface SignatureOptions {
   allowSha1: boolean;
 }
 
+/** What carries a signature: a certificate or a CRL. */
+export interface Signed {
+  readonly tbs: Uint8Array;
+  readonly signatureAlgorithm: Uint8Array;
+  readonly signature: Uint8Array;
+  readonly signatureUnusedBits: number;
+}
+
+/** Checks the signature of a certificate or CRL under `key`. */
+export function checkSigned(item: Signed, key: WorkingKey, options: SignatureOptions): SignatureCheck {
+  // Signatures are whole octets; a damaged BIT STRING is a bad signature, not a bad structure.
+  if (item.signatureUnusedBits !== 0) return { ok: false, code: 'SIGNATURE_INVALID', detail: `the signature BIT STRING has ${item.signatureUnusedBits} unused bits` };
+  return checkSignature(item.signatureAlgorithm, item.tbs, item.signature, key, options);
+}
+
 /** Checks `signature` over `data` under the AlgorithmIdentifier DER `algorithm` with `key`. */
 export function checkSignature(algorithm: Uint8Array, data: Uint8Array, signature: Uint8Array, key: WorkingKey, options: SignatureOptions): SignatureCheck {
   let oid: string;

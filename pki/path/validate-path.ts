@@ -15,7 +15,7 @@ import { checkCrlStatus, type CrlVerification } from './crl-status.js';
 import { formatName, namesMatch } from './name.js';
 import { bytesEqual, KEY_USAGE_BITS, parsePathCertificate, type KeyUsageName, type PathCertificate } from './parsed-certificate.js';
 import { parsePathCrl, type PathCrl } from './parsed-crl.js';
-import { checkSignature, toWorkingKey, type SignatureOptions, type WorkingKey } from './signature.js';
+import { checkSigned, toWorkingKey, type SignatureOptions, type WorkingKey } from './signature.js';
 import type { CertificateStatus, PathErrorCode, PathFailure, PathResult, RevocationMode, RevocationOutcome, ValidatePathInput } from './types.js';
 
 /** Longer chains are refused as MALFORMED: Plug & Charge paths have at most four certificates. */
@@ -62,7 +62,7 @@ interface PathOptions {
   /** The leaf is a CRL issuer: keyUsage, when present, must allow cRLSign (6.3.3 f). */
   readonly crlIssuer: boolean;
   readonly depth: number;
-  /** Keys whose own CRL issuer path is being validated: they cannot vouch for themselves. */
+  /** Keys whose CRL issuer path is being validated by an enclosing call (stops the recursion). */
   readonly busyKeys: ReadonlySet<string>;
 }
 
@@ -183,7 +183,7 @@ function checkStructure(s: Session, path: readonly PathCertificate[], anchor: Pa
     // 6.1.3 (a)(4): name chaining, RFC 5280 7.1 comparison.
     if (!namesMatch(cert.issuer, workingName)) return failure('NAME_CHAINING', k, `issuer ${formatName(cert.issuer)} is not ${formatName(workingName)}, the subject above it`);
     // 6.1.3 (a)(1): the signature, under the working public key and its parameters.
-    const sig = checkSignature(cert.signatureAlgorithm, cert.tbs, cert.signature, workingKey, s.signatures);
+    const sig = checkSigned(cert, workingKey, s.signatures);
     if (!sig.ok) return failure(sig.code, k, sig.detail);
     // 6.1.3 (a)(2): validity at the given time.
     if (s.at.getTime() < cert.notBefore.getTime()) return failure('NOT_YET_VALID', k, `not valid before ${cert.notBefore.toISOString()}`);
@@ -237,7 +237,7 @@ function requiresExplicitPolicy(value: Uint8Array): boolean {
 
 function signedBy(cert: PathCertificate, issuer: PathCertificate, options: SignatureOptions): boolean {
   try {
-    return checkSignature(cert.signatureAlgorithm, cert.tbs, cert.signature, toWorkingKey(issuer.spki, undefined), options).ok;
+    return checkSigned(cert, toWorkingKey(issuer.spki, undefined), options).ok;
   } catch {
     return false;
   }
@@ -299,8 +299,8 @@ async function verifyCrl(s: Session, path: readonly PathCertificate[], k: number
   for (let j = k + 1; j < path.length; j++) validated.push({ cert: path[j]!, key: keys[j]!, isAnchor: false });
   validated.push({ cert: anchor, key: toWorkingKey(anchor.spki, undefined), isAnchor: true });
   for (const v of validated) {
-    if (!namesMatch(v.cert.subject, crl.issuer) || o.busyKeys.has(fingerprint(v.cert.spki))) continue;
-    const sig = checkSignature(crl.signatureAlgorithm, crl.tbs, crl.signature, v.key, s.signatures);
+    if (!namesMatch(v.cert.subject, crl.issuer)) continue;
+    const sig = checkSigned(crl, v.key, s.signatures);
     if (!sig.ok) {
       if (sig.code === 'UNSUPPORTED_ALGORITHM') detail = sig.detail;
       continue;
@@ -313,16 +313,17 @@ async function verifyCrl(s: Session, path: readonly PathCertificate[], k: number
     return { ok: true, signerKey: fingerprint(v.key.spki) };
   }
   for (const c of s.others) {
-    const keyId = fingerprint(c.spki);
-    if (!namesMatch(c.subject, crl.issuer) || o.busyKeys.has(keyId)) continue;
+    if (!namesMatch(c.subject, crl.issuer)) continue;
     let key: WorkingKey;
     try {
       key = toWorkingKey(c.spki, undefined);
     } catch {
       continue;
     }
-    if (!checkSignature(crl.signatureAlgorithm, crl.tbs, crl.signature, key, s.signatures).ok) continue;
-    const issuerPath = await validateCrlIssuer(s, c, anchor, o);
+    if (!checkSigned(crl, key, s.signatures).ok) continue;
+    // A CRL issuer whose path is being validated right now may vouch for its own certificate on its
+    // own indirect CRL (PKITS 4.14.30): the enclosing validation has already checked its structure.
+    const issuerPath = o.busyKeys.has(fingerprint(c.spki)) ? crlIssuerKeyUsage(c) : await validateCrlIssuer(s, c, anchor, o);
     if (!issuerPath.ok) {
       detail = issuerPath.detail;
       continue;
@@ -330,6 +331,10 @@ async function verifyCrl(s: Session, path: readonly PathCertificate[], k: number
     return { ok: true, signerKey: fingerprint(key.spki) };
   }
   return { ok: false, detail };
+}
+
+function crlIssuerKeyUsage(c: PathCertificate): CrlVerification {
+  return c.keyUsage && !c.keyUsage.has('cRLSign') ? { ok: false, detail: `CRL issuer ${formatName(c.subject)} lacks cRLSign` } : { ok: true, signerKey: fingerprint(c.spki) };
 }
 
 async function validateCrlIssuer(s: Session, issuer: PathCertificate, anchor: PathCertificate, o: PathOptions): Promise<CrlVerification> {

@@ -6,6 +6,8 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { StationBus } from '../ocpp/station-bus.js';
 import type { Store } from '../store/store.js';
+import type { CaService } from '../ca/ca-service.js';
+import { registerCaRoutes } from './ca-routes.js';
 import { registerCallRoutes } from './call-routes.js';
 import { problemSchema } from './common-schemas.js';
 import { registerFormParser } from './form-parser.js';
@@ -19,7 +21,9 @@ import { registerStationRoutes } from './station-routes.js';
 import { registerTokenRoute } from './token-route.js';
 
 export interface ApiDeps {
-  store: Pick<Store, 'stations' | 'connectors' | 'events' | 'frames' | 'credentials'>;
+  store: Pick<Store, 'stations' | 'connectors' | 'events' | 'frames' | 'credentials' | 'certificates' | 'caAudit'>;
+  /** The CA: its operator routes are served when given. */
+  ca?: CaService;
   bus: StationBus;
   logger: Logger;
   config: Pick<Config, 'tokenTtlS'>;
@@ -52,5 +56,6 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerStationRoutes(app, deps);
   registerStationLogRoutes(app, deps);
   registerCallRoutes(app, deps);
+  if (deps.ca) registerCaRoutes(app, { ca: deps.ca, store: deps.store, auth: deps.auth });
   return app;
 }

@@ -30,6 +30,11 @@ export const problemSchema = {
       },
     },
     violation: { description: 'The OCPP schema violation (invalid_payload, invalid_response)' },
+    defects: {
+      type: 'array',
+      description: 'What is wrong with a CSR (csr_rejected) or a certificate (lint_failed)',
+      items: { type: 'object', required: ['code', 'detail'], properties: { code: { type: 'string' }, detail: { type: 'string' } } },
+    },
   },
 } as const;
 

@@ -4,6 +4,7 @@
 // stack trace or an internal message: anything not in these tables becomes `internal_error`.
 import { OcppRpcError } from '../ocpp/rpc-error.js';
 import { StoreError, type StoreErrorCode } from '../store/errors.js';
+import { CaError, type CaErrorCode } from '../ca/ca-error.js';
 
 export const API_ERRORS = {
   validation_failed: { status: 400, title: 'Request validation failed', detail: 'The request does not match its schema' },
@@ -21,6 +22,14 @@ export const API_ERRORS = {
   route_not_found: { status: 404, title: 'Not found', detail: 'No such resource' },
   station_not_found: { status: 404, title: 'Station not found', detail: 'No station is registered with this id' },
   unknown_action: { status: 404, title: 'Unknown action', detail: 'Not an OCPP 2.0.1 action the CSMS can send to a station' },
+  ca_not_found: { status: 404, title: 'CA not found', detail: 'No CA is operated with this id' },
+  certificate_not_found: { status: 404, title: 'Certificate not found', detail: 'No issued certificate has this serial number' },
+  csr_rejected: { status: 400, title: 'CSR rejected', detail: 'The certificate signing request does not meet the profile; see defects' },
+  certificate_request_invalid: { status: 400, title: 'Certificate request invalid', detail: 'The request cannot be issued as asked' },
+  profile_not_issued: { status: 409, title: 'Profile not issued by this CA', detail: 'This CA does not issue certificates of this profile' },
+  lint_failed: { status: 422, title: 'Certificate failed its profile lint', detail: 'The certificate would break its profile; nothing was signed' },
+  ca_exists: { status: 409, title: 'CA exists', detail: 'A CA with this id exists' },
+  ca_key_unavailable: { status: 503, title: 'CA key unavailable', detail: 'The CA key cannot be loaded; check the key-encryption key configuration' },
   station_exists: { status: 409, title: 'Station exists', detail: 'A station with this id is already registered' },
   station_not_connected: { status: 409, title: 'Station not connected', detail: 'The station has no open OCPP connection' },
   payload_too_large: { status: 413, title: 'Payload too large', detail: 'The request body exceeds the size limit' },
@@ -51,9 +60,11 @@ export interface Problem {
   code: ApiErrorCode;
   errors?: ValidationIssue[];
   violation?: unknown;
+  /** Named defects of a CSR or lint findings (csr_rejected, lint_failed). */
+  defects?: { code: string; detail: string }[];
 }
 
-type ProblemExtras = Pick<Problem, 'errors' | 'violation'>;
+type ProblemExtras = Pick<Problem, 'errors' | 'violation' | 'defects'>;
 
 /** The edge's one error type: thrown by routes and hooks, answered by the error handler. */
 export class ApiError extends Error {
@@ -111,6 +122,24 @@ export const STORE_ERRORS: Readonly<Record<StoreErrorCode, ApiErrorCode>> = {
   STORE_QUERY: 'internal_error',
 };
 
+/** CaError code -> API error; details (CSR defects, lint findings) go out as `defects`. */
+export const CA_ERRORS: Readonly<Record<CaErrorCode, ApiErrorCode>> = {
+  CA_KEK_MISSING: 'ca_key_unavailable',
+  CA_KEK_INVALID: 'ca_key_unavailable',
+  CA_KEK_MISMATCH: 'ca_key_unavailable',
+  CA_KEY_UNAVAILABLE: 'ca_key_unavailable',
+  CA_ISSUER_UNKNOWN: 'ca_not_found',
+  CA_ISSUER_EXISTS: 'ca_exists',
+  CA_PROFILE_MISMATCH: 'profile_not_issued',
+  CA_REQUEST_INVALID: 'certificate_request_invalid',
+  CA_LINT_FAILED: 'lint_failed',
+  CA_CERTIFICATE_UNKNOWN: 'certificate_not_found',
+  CA_IMPORT_INVALID: 'certificate_request_invalid',
+};
+
+/** Codes whose CaError message describes the client's own request and may be shown. */
+const CA_FORWARDED: ReadonlySet<CaErrorCode> = new Set(['CA_ISSUER_UNKNOWN', 'CA_PROFILE_MISMATCH', 'CA_REQUEST_INVALID', 'CA_LINT_FAILED', 'CA_CERTIFICATE_UNKNOWN', 'CA_ISSUER_EXISTS', 'CA_IMPORT_INVALID']);
+
 /** fastify's own client errors (FST_ERR_*) -> API error, with a detail that names what was wrong. */
 export const FASTIFY_ERRORS: Readonly<Record<string, { code: ApiErrorCode; detail?: string }>> = {
   FST_ERR_VALIDATION: { code: 'validation_failed' },
@@ -152,6 +181,10 @@ export function problemFromError(err: unknown): Problem {
     return buildProblem(CALL_FAILURE_ERRORS[err.code], undefined, extras);
   }
   if (err instanceof StoreError) return buildProblem(STORE_ERRORS[err.code]);
+  if (err instanceof CaError) {
+    const forward = CA_FORWARDED.has(err.code);
+    return buildProblem(CA_ERRORS[err.code], forward ? err.message : undefined, forward && err.details ? { defects: [...err.details] } : {});
+  }
   if (isFastifyValidationError(err)) {
     const errors = validationIssues(err);
     const first = errors[0];

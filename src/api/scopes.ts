@@ -1,6 +1,6 @@
 // Operator API scopes (RFC 6749 §3.3 scope tokens). A token carries a subset of its credential's.
 
-export const OPERATOR_SCOPES = ['stations:read', 'stations:write', 'calls:send'] as const;
+export const OPERATOR_SCOPES = ['stations:read', 'stations:write', 'calls:send', 'ca:read', 'ca:issue', 'ca:revoke'] as const;
 
 export type OperatorScope = (typeof OPERATOR_SCOPES)[number];
 
@@ -8,6 +8,9 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<OperatorScope, string>> = {
   'stations:read': 'Read stations, connector statuses, events and the frame log',
   'stations:write': 'Register stations and change their registration',
   'calls:send': 'Send OCPP CALLs to connected stations',
+  'ca:read': 'Read CAs, certificates and the CA audit log',
+  'ca:issue': 'Issue certificates from CSRs',
+  'ca:revoke': 'Revoke certificates',
 };
 
 const SCOPE_SET: ReadonlySet<string> = new Set(OPERATOR_SCOPES);

@@ -16,7 +16,7 @@ export interface CaServiceOptions {
   /** The key-encryption key; called when a key is first stored or loaded. */
   kek: () => Kek;
   /** Base URL relying parties reach us at; AIA and CDP URLs derive from it. */
-  publicBaseUrl: string;
+  publicBaseUrl: string | (() => string);
   log: Logger;
   now?: () => Date;
   randomBytes?: (n: number) => Uint8Array;
@@ -25,6 +25,7 @@ export interface CaServiceOptions {
 
 export interface CaService {
   readonly issuers: IssuerRegistry;
+  /** Base URL of the OCSP responder and CRLs, as certificates carry it. */
   readonly publicBaseUrl: string;
   issue(req: IssueRequest): Promise<IssuedCertificate>;
   revoke(input: RevokeInput): Promise<RevocationResult>;
@@ -45,14 +46,18 @@ export interface CaService {
 export function createCaService(opts: CaServiceOptions): CaService {
   const now = opts.now ?? (() => new Date());
   const rand = opts.randomBytes ?? ((n: number) => new Uint8Array(randomBytes(n)));
-  const issuers = createIssuerRegistry({ store: opts.store, kek: opts.kek, publicBaseUrl: opts.publicBaseUrl, ...(opts.externalSigners ? { externalSigners: opts.externalSigners } : {}) });
+  const base = opts.publicBaseUrl;
+  const baseUrl = typeof base === 'string' ? () => base : base;
+  const issuers = createIssuerRegistry({ store: opts.store, kek: opts.kek, publicBaseUrl: baseUrl, ...(opts.externalSigners ? { externalSigners: opts.externalSigners } : {}) });
   const issuance = createIssuance({ store: opts.store, issuers, now, randomBytes: rand });
   const deps: HierarchyDeps = { store: opts.store, issuers, issue: issuance.issue, kek: opts.kek, now, randomBytes: rand };
   const listeners: RevocationListener[] = [];
 
   return {
     issuers,
-    publicBaseUrl: opts.publicBaseUrl,
+    get publicBaseUrl() {
+      return baseUrl();
+    },
     issue: issuance.issue,
     async revoke(input) {
       const result = await revokeCertificate({ store: opts.store, now }, input);

@@ -25,7 +25,8 @@ export interface LoadedIssuer {
 export interface IssuerRegistryOptions {
   store: Pick<Store, 'caIssuers' | 'caKeys'>;
   kek: () => Kek;
-  publicBaseUrl: string;
+  /** Read when an issuer is first loaded (the listening port may be known only after start). */
+  publicBaseUrl: () => string;
   /** Signers for keys held outside (HSM, KMS), by external_ref. */
   externalSigners?: ReadonlyMap<string, Signer>;
 }
@@ -77,8 +78,8 @@ export function createIssuerRegistry(opts: IssuerRegistryOptions): IssuerRegistr
         pathLen,
         profile: getProfile(profileId),
         signatureAlgorithm: signer.algorithm,
-        ocspUrl: ocspUrlFor(opts.publicBaseUrl),
-        crlUrl: crlUrlFor(opts.publicBaseUrl, row.id),
+        ocspUrl: ocspUrlFor(opts.publicBaseUrl()),
+        crlUrl: crlUrlFor(opts.publicBaseUrl(), row.id),
       },
     };
   }

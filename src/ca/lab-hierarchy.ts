@@ -11,7 +11,7 @@ export interface LabOptions {
   organization: string;
   country: string;
   /** Host names and addresses of the CSMS TLS server certificate. */
-  serverNames: { dns: string[]; ip: string[] };
+  serverNames: { dns: readonly string[]; ip: readonly string[] };
   requestedBy: string;
 }
 
@@ -63,7 +63,7 @@ export async function initLabHierarchy(deps: HierarchyDeps, opts: LabOptions): P
     await ensureOcspSigner(deps, ca.id, subject, opts.requestedBy);
     made.push({ kind: 'ocsp-signer', id: `${ca.id}:ocsp`, profile: 'ocsp-signer', subject: subject.map((a) => `${a.type}=${a.value}`).join(', ') });
   }
-  const services: { purpose: string; issuerId: string; profile: ProfileId; cn: string; altNames?: { dns: string[]; ip: string[] } }[] = [
+  const services: { purpose: string; issuerId: string; profile: ProfileId; cn: string; altNames?: { dns: readonly string[]; ip: readonly string[] } }[] = [
     { purpose: 'cps-signer', issuerId: 'cps-sub-ca-2', profile: 'cps-leaf', cn: `${opts.organization} CPS` },
     { purpose: 'firmware-signer', issuerId: 'csms-sub-ca', profile: 'firmware-signer', cn: `${opts.organization} Firmware Signer` },
     { purpose: 'csms-tls-server', issuerId: 'csms-sub-ca', profile: 'csms-tls-server', cn: opts.serverNames.dns[0] ?? 'localhost', altNames: opts.serverNames },

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { auditRecordHash, canonicalJson, GENESIS_HASH, verifyAuditChain, type AuditRecord } from '../../pki/audit-chain.js';
 
 function chain(n: number): (AuditRecord & { prevHash: Uint8Array; hash: Uint8Array })[] {
-  let prev = GENESIS_HASH;
+  let prev: Uint8Array = GENESIS_HASH;
   return Array.from({ length: n }, (_, i) => {
     const r: AuditRecord = { seq: i + 1, at: new Date(1_700_000_000_000 + i * 1000), actor: 'cli:alice', action: 'issue', decision: 'issued', issuerId: 'csms-sub-ca', serial: `4${i}`.padEnd(32, '0'), profile: 'charging-station-leaf', detail: { subject: `CN=CS${i}`, n: i } };
     const hash = auditRecordHash(prev, r);

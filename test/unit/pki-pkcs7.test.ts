@@ -20,13 +20,13 @@ const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 let certs: Uint8Array[] = [];
 
 async function selfSigned(cn: string): Promise<Uint8Array> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, false, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(ALG, false, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01',
     name: `CN=${cn}`,
     notBefore: new Date(Date.UTC(2024, 0, 1)),
     notAfter: new Date(Date.UTC(2034, 0, 1)),
-    keys: keys as CryptoKeyPair,
+    keys,
     signingAlgorithm: ALG,
   });
   return new Uint8Array(cert.rawData);

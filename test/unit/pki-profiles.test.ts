@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { OID } from '../../pki/oids.js';
+import { mayIssue } from '../../pki/profiles/hierarchy.js';
 import { getProfile, isProfileId, PROFILES } from '../../pki/profiles/index.js';
 import type { CertificateProfile, ProfileId } from '../../pki/profiles/types.js';
 
@@ -12,36 +13,14 @@ const ISO_15118 = new Set<CertificateProfile['hierarchy']>(['v2g', 'cps', 'mo', 
 const isCa = (p: CertificateProfile): boolean => p.basicConstraints.ca;
 const pathLen = (p: CertificateProfile): number | null => (p.basicConstraints.ca ? p.basicConstraints.pathLen : null);
 
-/** Who issues whom. The ocsp-signer is issued by any CA and is checked against all of them. */
-const ISSUER: Partial<Record<ProfileId, ProfileId>> = {
-  'cpo-sub-ca-1': 'v2g-root',
-  'cpo-sub-ca-2': 'cpo-sub-ca-1',
-  'secc-leaf': 'cpo-sub-ca-2',
-  'cps-sub-ca-1': 'v2g-root',
-  'cps-sub-ca-2': 'cps-sub-ca-1',
-  'cps-leaf': 'cps-sub-ca-2',
-  'mo-sub-ca-1': 'mo-root',
-  'mo-sub-ca-2': 'mo-sub-ca-1',
-  'contract-leaf': 'mo-sub-ca-2',
-  'oem-sub-ca-1': 'oem-root',
-  'oem-sub-ca-2': 'oem-sub-ca-1',
-  'oem-provisioning-leaf': 'oem-sub-ca-2',
-  'csms-sub-ca': 'csms-root',
-  'charging-station-leaf': 'csms-sub-ca',
-  'csms-tls-server': 'csms-sub-ca',
-  'firmware-signer': 'csms-sub-ca',
-};
-const ANY_CA_ISSUES: readonly ProfileId[] = ['ocsp-signer'];
-
+/** Every issuer the issuance table (pki/profiles/hierarchy.ts) allows for this profile. */
 function issuersOf(p: CertificateProfile): CertificateProfile[] {
-  if (ANY_CA_ISSUES.includes(p.id)) return ALL.filter(isCa);
-  const issuer = ISSUER[p.id];
-  return issuer ? [PROFILES[issuer]] : [];
+  return ALL.filter((issuer) => mayIssue(issuer.id, p.id));
 }
 
-/** How many CA certificates can sit below this CA in the chains above. */
+/** How many CA certificates the issuance table lets sit below this CA. */
 function caLevelsBelow(ca: CertificateProfile): number {
-  const children = ALL.filter((c) => isCa(c) && ISSUER[c.id] === ca.id);
+  const children = ALL.filter((c) => isCa(c) && mayIssue(ca.id, c.id));
   return children.length === 0 ? 0 : 1 + Math.max(...children.map(caLevelsBelow));
 }
 
@@ -59,17 +38,24 @@ describe('the profile table', () => {
   it('places every profile in a chain: roots have no issuer, everything else has one', () => {
     for (const p of ALL) {
       if (p.kind === 'root') assert.equal(issuersOf(p).length, 0, `${p.id} is a root but has an issuer`);
-      else assert.ok(issuersOf(p).length > 0, `${p.id} has no issuer in this test's chain table`);
+      else assert.ok(issuersOf(p).length > 0, `${p.id} has no issuer in the issuance table`);
       for (const issuer of issuersOf(p)) assert.ok(isCa(issuer), `${p.id} is issued by ${issuer.id}, which is not a CA`);
     }
   });
 
-  it('keeps a chain inside one hierarchy (the CPS branch hangs off the V2G root)', () => {
+  it('keeps a chain inside one hierarchy (the CPS branch hangs off the V2G root; service profiles go anywhere)', () => {
+    for (const p of ALL.filter((x) => x.hierarchy !== 'service')) {
+      for (const issuer of issuersOf(p)) {
+        const ok = p.hierarchy === issuer.hierarchy || (p.hierarchy === 'cps' && issuer.id === 'v2g-root');
+        assert.ok(ok, `${p.id} (${p.hierarchy}) under ${issuer.id} (${issuer.hierarchy})`);
+      }
+    }
+  });
+
+  it('lets every CA issue its own delegated OCSP signer, and no leaf issue anything', () => {
     for (const p of ALL) {
-      const issuer = ISSUER[p.id];
-      if (!issuer) continue;
-      const h = PROFILES[issuer].hierarchy;
-      assert.ok(p.hierarchy === h || (p.hierarchy === 'cps' && issuer === 'v2g-root'), `${p.id} (${p.hierarchy}) under ${issuer} (${h})`);
+      if (isCa(p)) assert.ok(mayIssue(p.id, 'ocsp-signer'), p.id);
+      else for (const child of ALL) assert.equal(mayIssue(p.id, child.id), false, `${p.id} may not issue ${child.id}`);
     }
   });
 
