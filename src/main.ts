@@ -24,6 +24,14 @@ import { admitRegisteredStations, type UpgradeAuthenticator } from './ocpp/upgra
 import { openDb } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { createStore, type Store } from './store/store.js';
+import { createCaService, type CaService } from './ca/ca-service.js';
+import { attachCrlPublisher, createCrlPublisher, type CrlPublisher } from './ca/crl-publisher.js';
+import { registerCrlRoutes } from './ca/crl-routes.js';
+import { kekSource } from './ca/kek-source.js';
+import { caOcspSource } from './ca/ocsp-source.js';
+import { startCaMaintenance } from './jobs/ca-maintenance.js';
+import { createOcspResponder, type OcspResponder } from './ocsp/responder.js';
+import { registerOcspRoutes } from './ocsp/routes.js';
 
 export interface StartOptions {
   log?: Logger;
@@ -38,6 +46,9 @@ export interface RunningCsms {
   store: Store;
   bus: StationBus;
   ocpp: OcppServer;
+  ca: CaService;
+  ocspResponder: OcspResponder;
+  crlPublisher: CrlPublisher;
   metrics: Metrics;
   ocppPort: number;
   httpPort: number;
@@ -75,7 +86,27 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
     const boot = await bootstrapOperatorCredential({ credentials: store.credentials, secretFile: config.operatorSecretFile, log });
     const generatedCredential = boot.created && boot.secret ? { clientId: boot.clientId, secret: boot.secret } : null;
 
-    // Step 3: the OCPP server.
+    // Step 3: the CA, its OCSP responder and CRLs. Certificates name the public URL, which
+    // defaults to the API's own address once it listens.
+    let httpPortBound = config.httpPort;
+    const ca = createCaService({
+      store,
+      kek: kekSource({ caKekFile: config.caKekFile, dataDir: config.dataDir, log }),
+      publicBaseUrl: () => config.publicUrl ?? `http://localhost:${httpPortBound}`,
+      log,
+    });
+    const ocspResponder = createOcspResponder({ source: caOcspSource({ issuers: ca.issuers, store }), now: () => new Date(), validitySeconds: config.ocspValidityS, log });
+    // RFC 6960 and the issue: a revocation is visible in OCSP at once.
+    ca.onRevoked((r) => ocspResponder.invalidate(r.issuerId, Buffer.from(r.serial, 'hex')));
+    const crlPublisher = createCrlPublisher({ store, issuers: ca.issuers, log, validityHours: config.crlValidityH });
+    attachCrlPublisher(ca, crlPublisher);
+    const maintenance = startCaMaintenance({ ca, ocspResponder, crlPublisher, log });
+    cleanup.unshift(async () => {
+      await maintenance.stop();
+      await crlPublisher.settled();
+    });
+
+    // Step 4: the OCPP server.
     const routes = buildRoutes({ store, heartbeatIntervalS: config.heartbeatIntervalS, bootRetryIntervalS: config.bootRetryIntervalS });
     const routeOf = (action: Ocpp201Action) => (action in routes ? routes[action as CsToCsmsAction] : undefined);
     const frameLog = startFrameLog({ frames: store.frames, metrics, log, retentionDays: config.frameRetentionDays });
@@ -110,12 +141,16 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
     cleanup.unshift(() => ocpp.close());
     const ocppPort = await listen(ocpp.http, config.ocppPort, config.ocppHost);
 
-    // Step 4: the HTTP edge; health and metrics apart when an ops port is configured.
+    // Step 5: the HTTP edge (operator API, OCSP, CRLs); health and metrics apart when an ops port is configured.
     const auth = createOperatorAuth({ credentials: store.credentials, tokenTtlS: config.tokenTtlS });
-    const api = await buildApiApp({ store, bus: ocpp.bus, logger: log, config, auth });
+    const api = await buildApiApp({ store, bus: ocpp.bus, logger: log, config, auth, ca });
+    await registerOcspRoutes(api, { responder: ocspResponder });
+    await registerCrlRoutes(api, { publisher: crlPublisher });
     if (config.opsPort === undefined) registerOpsRoutes(api, { db, metrics });
     cleanup.unshift(() => api.close());
     const httpPort = await listenFastify(api, config.httpPort, config.httpHost);
+    httpPortBound = httpPort;
+    await maintenance.start();
     let opsPort: number | null = null;
     if (config.opsPort !== undefined) {
       const ops = buildOpsApp({ db, metrics, logger: log });
@@ -126,7 +161,7 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
 
     let closing: Promise<void> | null = null;
     return {
-      config, store, bus: ocpp.bus, ocpp, metrics, ocppPort, httpPort, opsPort, log, generatedCredential,
+      config, store, bus: ocpp.bus, ocpp, ca, ocspResponder, crlPublisher, metrics, ocppPort, httpPort, opsPort, log, generatedCredential,
       close: () => (closing ??= runAll(cleanup, log)),
     };
   } catch (err) {

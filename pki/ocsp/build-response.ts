@@ -93,12 +93,24 @@ export function encodeResponseData(input: Omit<BasicResponseInput, 'responder'> 
   return seq(...parts);
 }
 
+const CERTS_BLOCKS = new WeakMap<readonly Uint8Array[], Uint8Array>();
+
+/** certs [0] EXPLICIT SEQUENCE OF Certificate, encoded once per responder (it is most of the response). */
+function certsBlock(certificates: readonly Uint8Array[]): Uint8Array {
+  let block = CERTS_BLOCKS.get(certificates);
+  if (!block) {
+    block = explicit(0, seq(...certificates));
+    CERTS_BLOCKS.set(certificates, block);
+  }
+  return block;
+}
+
 /** A successful OCSPResponse carrying a signed BasicOCSPResponse. */
 export async function buildOcspResponse(input: BasicResponseInput): Promise<Uint8Array> {
   const { responder } = input;
   const tbs = encodeResponseData({ producedAt: input.producedAt, responses: input.responses, nonce: input.nonce, keyHash: responder.keyHash });
   const signature = await responder.signer.sign(tbs);
   const basicParts = [tbs, signatureAlgorithmId(responder.signer.algorithm), bitString(signature)];
-  if (responder.certificates.length) basicParts.push(explicit(0, seq(...responder.certificates)));
+  if (responder.certificates.length) basicParts.push(certsBlock(responder.certificates));
   return seq(enumerated(0), explicit(0, seq(oid(OID.ocspBasic), octetString(seq(...basicParts)))));
 }

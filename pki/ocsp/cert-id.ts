@@ -67,7 +67,8 @@ export function serialContent(magnitude: Uint8Array): Uint8Array {
     out.set(rest, 1);
     return out;
   }
-  return rest.slice();
+  // A copy, never a view: `magnitude` may be a Buffer, whose slice() does not copy.
+  return new Uint8Array(rest);
 }
 
 export interface CertificateParts {

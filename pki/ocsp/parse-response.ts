@@ -45,10 +45,8 @@ const STATUS_BY_CODE = new Map<number, OcspResponseStatus>(Object.entries(OCSP_R
 
 function readEnumerated(node: DerNode | undefined, what: string): number {
   const n = expectTag(node, TAG.ENUMERATED, what);
-  // Same content rules as INTEGER: reuse the reader by retagging a copy.
-  const copy = n.der.slice();
-  copy[0] = TAG.INTEGER;
-  return readSmallInteger(parseDer(copy), what);
+  // Same content rules as INTEGER: reuse the reader on a retagged copy (never a write to the input).
+  return readSmallInteger({ tag: TAG.INTEGER, der: n.der, content: n.content }, what);
 }
 
 export function parseOcspResponse(der: Uint8Array): ParsedOcspResponse {

@@ -2,44 +2,25 @@
 // pkits.test.ts). Pure: the validation time comes in, verification is node:crypto, nothing is read
 // from the clock, the network or the disk. Hostile input yields a PathResult; only misuse (no chain,
 // an invalid Date, an unreadable trust anchor) throws PkiError('PATH_INVALID').
-//
-// Not processed, and therefore refused when critical: nameConstraints, policyMappings and
-// policyConstraints with requireExplicitPolicy. certificatePolicies and inhibitAnyPolicy are
-// accepted: with the initial inputs fixed at any-policy and no explicit policy required, the policy
-// tree cannot change the outcome (6.1.3 d-f, 6.1.5 g), so ignoring it is exact, not lenient.
+// The per-certificate checks are in check-structure.ts, CRL processing in crl-status.ts.
 import { createHash } from 'node:crypto';
-import { parseDer, sequence } from '../der/reader.js';
 import { PkiError } from '../errors.js';
-import { OID } from '../oids.js';
+import { checkStructure, pathFailure as failure, signedBy } from './check-structure.js';
 import { checkCrlStatus, type CrlVerification } from './crl-status.js';
 import { formatName, namesMatch } from './name.js';
 import { bytesEqual, KEY_USAGE_BITS, parsePathCertificate, type KeyUsageName, type PathCertificate } from './parsed-certificate.js';
 import { parsePathCrl, type PathCrl } from './parsed-crl.js';
 import { checkSigned, toWorkingKey, type SignatureOptions, type WorkingKey } from './signature.js';
-import type { CertificateStatus, PathErrorCode, PathFailure, PathResult, RevocationMode, RevocationOutcome, ValidatePathInput } from './types.js';
+import type { CertificateStatus, PathErrorCode, PathResult, RevocationMode, RevocationOutcome, ValidatePathInput } from './types.js';
+
+export type { CertificateStatus, PathErrorCode, PathResult, RevocationMode, RevocationOutcome, ValidatePathInput } from './types.js';
+export type { KeyUsageName, PathCertificate } from './parsed-certificate.js';
 
 /** Longer chains are refused as MALFORMED: Plug & Charge paths have at most four certificates. */
 export const MAX_CHAIN_LENGTH = 16;
 /** How deep CRL issuer paths may nest (a CRL issuer whose own CRL has another issuer ...). */
 const MAX_CRL_ISSUER_DEPTH = 4;
 const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0';
-
-/** Certificate extensions we process, so their criticality is honoured (6.1.4 o, 6.1.5 f). */
-const PROCESSED_EXTENSIONS = new Set<string>([
-  OID.basicConstraints,
-  OID.keyUsage,
-  OID.extKeyUsage,
-  OID.subjectKeyIdentifier,
-  OID.authorityKeyIdentifier,
-  OID.cRLDistributionPoints,
-  OID.subjectAltName,
-  '2.5.29.18', // issuerAltName
-  OID.authorityInfoAccess,
-  '1.3.6.1.5.5.7.1.11', // subjectInfoAccess
-  '2.5.29.46', // freshestCRL
-  OID.certificatePolicies,
-  OID.inhibitAnyPolicy,
-]);
 
 interface Session {
   readonly at: Date;
@@ -68,7 +49,6 @@ interface PathOptions {
 
 type StatusResult = { ok: true; outcome: RevocationOutcome } | { ok: false; code: PathErrorCode; detail: string };
 
-const failure = (code: PathErrorCode, index: number, detail: string): PathFailure => ({ ok: false, code, index, detail });
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const fingerprint = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -146,7 +126,7 @@ async function validateCertPath(s: Session, path: readonly PathCertificate[], an
   if (!anchor) return failure('NO_TRUST_ANCHOR', n - 1, `no trust anchor is named ${formatName(top.issuer)}`);
 
   // Step 2: basic certificate processing, anchor first (6.1.3, 6.1.4, 6.1.5).
-  const structure = checkStructure(s, path, anchor);
+  const structure = checkStructure(path, anchor, s.at, s.signatures);
   if (!structure.ok) return structure;
 
   // Step 3: what the caller needs the leaf for.
@@ -168,79 +148,6 @@ async function validateCertPath(s: Session, path: readonly PathCertificate[], an
     outcomes[k] = r.outcome;
   }
   return { ok: true, path, anchor, revocation: outcomes };
-}
-
-/** 6.1.3 and 6.1.4 for each certificate from the anchor down; the working key of each on success. */
-function checkStructure(s: Session, path: readonly PathCertificate[], anchor: PathCertificate): { ok: true; keys: WorkingKey[] } | PathFailure {
-  const n = path.length;
-  let workingKey = toWorkingKey(anchor.spki, undefined);
-  let workingName = anchor.subject;
-  // 6.1.2 (k): max_path_length starts at n; the anchor's own constraints are not enforced (6.1.1 d).
-  let maxPathLength = n;
-  const keys: WorkingKey[] = [];
-  for (let k = n - 1; k >= 0; k--) {
-    const cert = path[k]!;
-    // 6.1.3 (a)(4): name chaining, RFC 5280 7.1 comparison.
-    if (!namesMatch(cert.issuer, workingName)) return failure('NAME_CHAINING', k, `issuer ${formatName(cert.issuer)} is not ${formatName(workingName)}, the subject above it`);
-    // 6.1.3 (a)(1): the signature, under the working public key and its parameters.
-    const sig = checkSigned(cert, workingKey, s.signatures);
-    if (!sig.ok) return failure(sig.code, k, sig.detail);
-    // 6.1.3 (a)(2): validity at the given time.
-    if (s.at.getTime() < cert.notBefore.getTime()) return failure('NOT_YET_VALID', k, `not valid before ${cert.notBefore.toISOString()}`);
-    if (s.at.getTime() > cert.notAfter.getTime()) return failure('EXPIRED', k, `expired at ${cert.notAfter.toISOString()}`);
-    // 6.1.4 (o), 6.1.5 (f): critical extensions we do not process.
-    const unknown = unprocessedCriticalExtension(cert);
-    if (unknown) return failure('UNKNOWN_CRITICAL_EXTENSION', k, unknown);
-    if (k > 0) {
-      // 6.1.4 (k): an intermediate must be a v3 CA certificate.
-      if (cert.version !== 3 || !cert.basicConstraints?.ca) return failure('NOT_A_CA', k, cert.basicConstraints ? 'basicConstraints cA is false' : 'no basicConstraints extension');
-      // 6.1.4 (l), (m): self-issued certificates do not count against pathLenConstraint.
-      if (!cert.selfIssued) {
-        if (maxPathLength <= 0) return failure('PATH_LENGTH_EXCEEDED', k, 'a pathLenConstraint above allows no further CA certificate');
-        maxPathLength--;
-      }
-      const limit = cert.basicConstraints.pathLenConstraint;
-      if (limit !== undefined && limit < maxPathLength) maxPathLength = limit;
-      // 6.1.4 (n).
-      if (cert.keyUsage && !cert.keyUsage.has('keyCertSign')) return failure('KEY_USAGE', k, 'intermediate keyUsage lacks keyCertSign');
-    }
-    // 6.1.4 (d)-(f): the next working key, inheriting DSA parameters.
-    try {
-      workingKey = toWorkingKey(cert.spki, workingKey);
-    } catch (e) {
-      return failure('MALFORMED', k, message(e));
-    }
-    keys[k] = workingKey;
-    workingName = cert.subject;
-  }
-  return { ok: true, keys };
-}
-
-function unprocessedCriticalExtension(cert: PathCertificate): string | undefined {
-  for (const e of cert.extensions) {
-    if (!e.critical || PROCESSED_EXTENSIONS.has(e.oid)) continue;
-    if (e.oid === OID.policyConstraints && !requiresExplicitPolicy(e.value)) continue;
-    const known: Record<string, string> = { [OID.nameConstraints]: 'nameConstraints', [OID.policyMappings]: 'policyMappings', [OID.policyConstraints]: 'policyConstraints requireExplicitPolicy' };
-    return `critical extension ${known[e.oid] ?? e.oid} is not processed`;
-  }
-  return undefined;
-}
-
-/** PolicyConstraints ::= SEQUENCE { requireExplicitPolicy [0] SkipCerts OPTIONAL, inhibitPolicyMapping [1] ... }. */
-function requiresExplicitPolicy(value: Uint8Array): boolean {
-  try {
-    return sequence(parseDer(value), 'policyConstraints').some((f) => f.tag === 0x80);
-  } catch {
-    return true;
-  }
-}
-
-function signedBy(cert: PathCertificate, issuer: PathCertificate, options: SignatureOptions): boolean {
-  try {
-    return checkSigned(cert, toWorkingKey(issuer.spki, undefined), options).ok;
-  } catch {
-    return false;
-  }
 }
 
 /** Revocation status of path[k], once per certificate and validation (CRL issuer paths share it). */

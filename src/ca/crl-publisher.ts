@@ -193,15 +193,16 @@ export function createCrlPublisher(opts: CrlPublisherOptions): CrlPublisher {
 
   function tick(): void {
     timer = null;
-    pass = refreshDue()
+    const p: Promise<void> = refreshDue()
       .then(
         () => undefined,
         (err: unknown) => log.error({ err }, 'CRL refresh pass failed'),
       )
       .finally(() => {
-        pass = null;
-        if (active) timer = setTimeout(tick, checkIntervalMs).unref();
+        if (pass === p) pass = null;
+        if (active && !timer) timer = setTimeout(tick, checkIntervalMs).unref();
       });
+    pass = p;
   }
 
   return {
@@ -211,8 +212,9 @@ export function createCrlPublisher(opts: CrlPublisherOptions): CrlPublisher {
     start() {
       if (active) return;
       active = true;
-      // At once: a fresh process publishes what is missing or went stale while it was down.
-      tick();
+      // At once: a fresh process publishes what is missing or went stale while it was down. A pass
+      // still running from before a stop() re-arms the timer itself when it ends.
+      if (!pass && !timer) tick();
     },
     stop() {
       active = false;

@@ -3,6 +3,7 @@
 import { bytesToHex, hexToBytes } from '../../pki/der/writer.js';
 import type { CrlReason } from '../../pki/crl-reason.js';
 import type { Store } from '../store/store.js';
+import { isProfileId, getProfile } from '../../pki/profiles/index.js';
 import { CaError } from './ca-error.js';
 
 /**
@@ -34,6 +35,9 @@ export async function revokeCertificate(deps: { store: Pick<Store, 'db' | 'certi
   if (!(REVOCATION_REASONS as readonly string[]).includes(input.reason)) throw new CaError('CA_REQUEST_INVALID', `unsupported revocation reason ${input.reason}`);
   const serial = hexToBytes(input.serial.toLowerCase());
   const at = new Date(Math.floor(deps.now().getTime() / 1000) * 1000);
+  const existing = await deps.store.certificates.get(serial);
+  // A trust anchor is not revoked by its own CRL (RFC 5280 6.1.1: anchors are outside the path); it is retired.
+  if (existing && isRootProfile(existing.profile)) throw new CaError('CA_REQUEST_INVALID', `${input.serial} is a root certificate; roots are retired, not revoked`);
   return deps.store.db.withTransaction(async (tx) => {
     const r = await deps.store.certificates.revoke(tx, serial, at, input.reason);
     if (!r) throw new CaError('CA_CERTIFICATE_UNKNOWN', `no issued certificate with serial ${input.serial}`);
@@ -42,4 +46,8 @@ export async function revokeCertificate(deps: { store: Pick<Store, 'db' | 'certi
     ]);
     return { serial: bytesToHex(serial), issuerId: r.row.issuerId, revokedAt: r.row.revokedAt ?? at, reason: r.row.revocationReason, changed: r.changed };
   });
+}
+
+function isRootProfile(profile: string): boolean {
+  return isProfileId(profile) && getProfile(profile).kind === 'root';
 }

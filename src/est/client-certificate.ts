@@ -6,7 +6,8 @@ import type { TLSSocket } from 'node:tls';
 import { parseCertificate, type ParsedCertificate } from '../../pki/certificate/parse-certificate.js';
 import { bytesToHex, integerContent } from '../../pki/der/writer.js';
 import { nameValue } from '../../pki/names.js';
-import { bytesEqual } from '../../pki/path/parsed-certificate.js';
+import { namesMatch } from '../../pki/path/name.js';
+import { bytesEqual, parsePathCertificate, type PathCertificate } from '../../pki/path/parsed-certificate.js';
 import type { CertificateStatus } from '../../pki/path/types.js';
 import { validatePath } from '../../pki/path/validate-path.js';
 import type { CertificateRow } from '../store/certificates.js';
@@ -59,7 +60,7 @@ export async function verifyClientCertificate(deps: ClientCertificateDeps, prese
 
   // Step 1: a chain from the leaf up to an anchor, from what the client sent and the CAs we run.
   const ours = (await deps.store.caIssuers.list()).map((r) => r.certificate);
-  const chain = buildChain(leaf, [...presented.slice(1), ...ours], anchors);
+  const chain = buildChain(leafDer, [...ours, ...presented.slice(1)], anchors);
 
   // Step 2: RFC 5280 6 path validation, revocation status from our store for each certificate.
   const rows = new Map<string, CertificateRow | null>();
@@ -84,28 +85,31 @@ export async function verifyClientCertificate(deps: ClientCertificateDeps, prese
   return { der: leafDer, parsed: leaf, commonName: nameValue(leaf.subject, 'CN'), row: rows.get(bytesToHex(leafDer)) ?? null };
 }
 
-/** Issuer by subject name (DER equality), until a certificate is issued by an anchor; at most 8 deep. */
-function buildChain(leaf: ParsedCertificate, pool: readonly Uint8Array[], anchors: readonly Uint8Array[]): Uint8Array[] {
-  const anchorSubjects = anchors.flatMap((a) => {
-    try {
-      return [parseCertificate(a).subjectDer];
-    } catch {
-      return [];
-    }
-  });
-  const candidates = pool.flatMap((der) => {
-    try {
-      return [parseCertificate(der)];
-    } catch {
-      return [];
-    }
-  });
-  const chain: ParsedCertificate[] = [leaf];
-  for (let cur = leaf; chain.length < 8 && !anchorSubjects.some((s) => bytesEqual(s, cur.issuerDer)); ) {
-    const next = candidates.find((c) => bytesEqual(c.subjectDer, cur.issuerDer) && !chain.some((x) => bytesEqual(x.certificate, c.certificate)));
-    if (!next) break;
-    chain.push(next);
-    cur = next;
+/**
+ * Issuer by subject name, preferring the one whose key identifier the certificate names (a CA
+ * re-keyed under the same name), until a certificate is issued by an anchor; at most 8 deep. Our
+ * CAs come before what the client sent, so a look-alike cannot shadow them.
+ */
+function buildChain(leafDer: Uint8Array, pool: readonly Uint8Array[], anchors: readonly Uint8Array[]): Uint8Array[] {
+  const read = (list: readonly Uint8Array[]): PathCertificate[] =>
+    list.flatMap((der) => {
+      try {
+        return [parsePathCertificate(der)];
+      } catch {
+        return [];
+      }
+    });
+  const anchorSubjects = read(anchors).map((a) => a.subject);
+  const candidates = read(pool);
+  const chain = read([leafDer]);
+  let cur = chain[0];
+  while (cur && chain.length < 8) {
+    const issuerName = cur.issuer;
+    if (anchorSubjects.some((s) => namesMatch(s, issuerName))) break;
+    const named = candidates.filter((c) => namesMatch(c.subject, issuerName) && !chain.some((x) => bytesEqual(x.der, c.der)));
+    const aki = cur.authorityKeyId;
+    cur = named.find((c) => aki && c.subjectKeyId && bytesEqual(aki, c.subjectKeyId)) ?? named[0];
+    if (cur) chain.push(cur);
   }
-  return chain.map((c) => c.certificate);
+  return chain.length > 0 ? chain.map((c) => c.der) : [leafDer];
 }

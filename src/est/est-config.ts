@@ -1,7 +1,7 @@
 // What the EST service serves and to whom: CA labels (RFC 7030 3.2.2) mapped to a profile and the
 // CA that issues it, and the accounts allowed to enroll. Accounts live in configuration, not in
 // the database: there are a handful of peer CSMSs, each set up by hand.
-import { isProfileId } from '../../pki/profiles/index.js';
+import { getProfile, isProfileId } from '../../pki/profiles/index.js';
 import { mayIssue } from '../../pki/profiles/hierarchy.js';
 import type { ProfileId } from '../../pki/profiles/types.js';
 import type { Store } from '../store/store.js';
@@ -59,6 +59,9 @@ export async function checkEstConfig(store: Pick<Store, 'caIssuers'>, labels: re
     if (seen.has(l.label)) invalid(`EST label "${l.label}" is defined twice`);
     seen.add(l.label);
     if (!isProfileId(l.profile)) invalid(`EST label "${l.label}": unknown profile ${String(l.profile)}`);
+    // A peer gets end-entity certificates only: never a CA, never a delegated OCSP signer that
+    // could speak for one of our CAs (RFC 6960 4.2.2.2).
+    if (getProfile(l.profile).kind !== 'leaf' || l.profile === 'ocsp-signer') invalid(`EST label "${l.label}": ${l.profile} is not issued over EST`);
     if (l.validityDays !== undefined && !(Number.isInteger(l.validityDays) && l.validityDays > 0)) invalid(`EST label "${l.label}": validityDays must be a positive integer`);
     const issuer = await store.caIssuers.get(l.issuerId);
     if (!issuer) return invalid(`EST label "${l.label}": no CA named ${l.issuerId}`);

@@ -4,19 +4,35 @@
 import { PkiError } from '../../pki/errors.js';
 import { CaError } from '../ca/ca-error.js';
 
-export type EstErrorCode =
-  | 'EST_AUTH_REQUIRED' // no credentials at all (RFC 7030 3.2.3: 401 with a challenge)
-  | 'EST_AUTH_FAILED' // wrong user name or password
-  | 'EST_CLIENT_CERT_INVALID' // a TLS client certificate that does not validate, or is revoked
-  | 'EST_FORBIDDEN' // authenticated, but not allowed this label or operation
-  | 'EST_LABEL_UNKNOWN' // no such CA label (RFC 7030 3.2.2)
-  | 'EST_UNSUPPORTED_MEDIA_TYPE' // the body is not application/pkcs10
-  | 'EST_BAD_REQUEST' // the body is not base64 of a DER PKCS#10 request
-  | 'EST_CSR_REJECTED' // a well-formed request that fails checkCsr: the defect codes are given
-  | 'EST_SUBJECT_MISMATCH' // reenrollment asks for another subject than the certificate renewed (RFC 7030 4.2.2)
-  | 'EST_ISSUANCE_REFUSED' // the CA refused the request (validity, lint) after the RA accepted it
-  | 'EST_CONFIG_INVALID' // labels or accounts do not fit the CAs we run (raised at start only)
-  | 'EST_INTERNAL';
+export const EST_ERROR_CODES = [
+  /** No credentials at all (RFC 7030 3.2.3: 401 with a challenge). */
+  'EST_AUTH_REQUIRED',
+  /** Wrong user name or password. */
+  'EST_AUTH_FAILED',
+  /** A TLS client certificate that does not validate to an anchor, or is revoked, or whose status is unknown. */
+  'EST_CLIENT_CERT_INVALID',
+  /** Authenticated, but not allowed this label or operation. */
+  'EST_FORBIDDEN',
+  /** No such CA label (RFC 7030 3.2.2), or no default label for a URI without one. */
+  'EST_LABEL_UNKNOWN',
+  /** An operation we do not offer (fullcmc, serverkeygen, csrattrs) or any other path. */
+  'EST_OPERATION_UNKNOWN',
+  /** The body is not application/pkcs10. */
+  'EST_UNSUPPORTED_MEDIA_TYPE',
+  /** The body is not base64 of a DER PKCS#10 request. */
+  'EST_BAD_REQUEST',
+  /** A well-formed request that fails checkCsr: the defect codes are given. */
+  'EST_CSR_REJECTED',
+  /** Reenrollment asks for another subject than the certificate renewed (RFC 7030 4.2.2). */
+  'EST_SUBJECT_MISMATCH',
+  /** The CA refused the request (validity, lint) after the RA accepted it. */
+  'EST_ISSUANCE_REFUSED',
+  /** Labels or accounts do not fit the CAs we run (raised at start only). */
+  'EST_CONFIG_INVALID',
+  'EST_INTERNAL',
+] as const;
+
+export type EstErrorCode = (typeof EST_ERROR_CODES)[number];
 
 export class EstError extends Error {
   override readonly name = 'EstError';
@@ -39,6 +55,7 @@ export function estStatus(code: EstErrorCode): number {
     case 'EST_FORBIDDEN':
       return 403;
     case 'EST_LABEL_UNKNOWN':
+    case 'EST_OPERATION_UNKNOWN':
       return 404;
     case 'EST_UNSUPPORTED_MEDIA_TYPE':
       return 415;
@@ -60,6 +77,7 @@ const TEXT: Record<EstErrorCode, string> = {
   EST_CLIENT_CERT_INVALID: 'the TLS client certificate is not acceptable',
   EST_FORBIDDEN: 'not authorized for this operation',
   EST_LABEL_UNKNOWN: 'unknown EST label',
+  EST_OPERATION_UNKNOWN: 'no such EST operation',
   EST_UNSUPPORTED_MEDIA_TYPE: 'the request must be application/pkcs10, base64 encoded',
   EST_BAD_REQUEST: 'the body is not a base64 DER PKCS#10 certification request',
   EST_CSR_REJECTED: 'certification request rejected',

@@ -46,8 +46,8 @@ export function registerEstRoutes(app: FastifyInstance, deps: EstRouteDeps): voi
     app.post(`${prefix}/simplereenroll`, handle('simplereenroll'));
   }
 
-  app.setNotFoundHandler((request, reply) => {
-    void reply.code(404).type('text/plain; charset=utf-8').send('EST_OPERATION_UNKNOWN: no such EST operation\n');
+  app.setNotFoundHandler((request) => {
+    throw new EstError('EST_OPERATION_UNKNOWN', `${request.method} ${request.url.slice(0, 128)}`);
   });
   app.setErrorHandler((err: unknown, request, reply) => {
     const status = (err as { statusCode?: unknown }).statusCode;
@@ -107,12 +107,10 @@ async function enroll(deps: EstRouteDeps, op: 'simpleenroll' | 'simplereenroll',
     const chain = await caChain(deps.store, label.issuerId);
     renewing = await verifyClientCertificate(deps, presented, chain.slice(-1));
     if (renewing.row?.issuerId !== label.issuerId || renewing.row.profile !== label.profile) throw new EstError('EST_FORBIDDEN', `the client certificate was not issued under label ${label.label}`);
-    // The renewing account: Basic when given, else one bound to this certificate's CN, else the account that enrolled it.
-    const cn = renewing.commonName;
+    // The renewing account: Basic when given, else the account that enrolled the certificate. A CN
+    // match is not used here: that binding holds only under the client trust anchors, not this label's root.
     const enrolledBy = renewing.row.requestedBy.startsWith('est:') ? renewing.row.requestedBy.slice(4) : undefined;
-    account = creds
-      ? await deps.basic.authenticate(creds)
-      : (deps.accounts.find((a) => 'certificateSubjectCn' in a.auth && a.auth.certificateSubjectCn === cn) ?? deps.accounts.find((a) => a.clientId === enrolledBy));
+    account = creds ? await deps.basic.authenticate(creds) : deps.accounts.find((a) => a.clientId === enrolledBy);
     if (!account) throw new EstError('EST_FORBIDDEN', 'no EST account may renew this certificate');
   }
 

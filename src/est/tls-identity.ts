@@ -14,8 +14,6 @@ export interface TlsIdentity {
   key: string;
   /** The server certificate, then its issuing CAs up to (not including) the root, PEM. */
   cert: string;
-  /** The root that ends the chain (DER), for clients to trust. */
-  root: Uint8Array | null;
   serialHex: string;
 }
 
@@ -37,14 +35,12 @@ export async function loadTlsIdentity(store: Pick<Store, 'caServiceKeys' | 'caKe
 
   // The chain: walk the issuing CAs; the self-signed root is left out (RFC 8446 4.4.2: MAY be omitted).
   const chain = [row.der];
-  let root: Uint8Array | null = null;
   for (let id: string | null = row.issuerId; id; ) {
     const issuer = await store.caIssuers.get(id);
     if (!issuer) break;
-    if (issuer.parentId === null) root = issuer.certificate;
-    else chain.push(issuer.certificate);
+    if (issuer.parentId !== null) chain.push(issuer.certificate);
     id = issuer.parentId;
   }
   if (parseCertificate(row.der).notAfter.getTime() <= now.getTime()) throw new EstError('EST_CONFIG_INVALID', `the ${purpose} certificate has expired`);
-  return { key, cert: chain.map((c) => toPem(c, 'CERTIFICATE')).join(''), root, serialHex: Buffer.from(service.serial).toString('hex') };
+  return { key, cert: chain.map((c) => toPem(c, 'CERTIFICATE')).join(''), serialHex: Buffer.from(service.serial).toString('hex') };
 }

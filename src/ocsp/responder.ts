@@ -41,6 +41,12 @@ export interface OcspResponderOptions {
   refreshBeforeSeconds?: number;
   /** Most answers kept (0: no caching at all, every request is looked up and signed). Default 10,000. */
   cacheSize?: number;
+  /**
+   * Most answers being looked up and signed at once; beyond it a request that is not in the cache
+   * gets tryLater (RFC 6960 2.3) instead of queueing without bound (a flood of nonce requests
+   * cannot be served from the cache). Default 1,000.
+   */
+  maxPending?: number;
   log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 }
 
@@ -59,6 +65,8 @@ export interface OcspResponder {
 
 interface IssuerEntry {
   issuer: OcspIssuer;
+  /** The responder certificate's notAfter: no answer is signed after it, none is valid past it. */
+  responderNotAfterMs: number;
   identity: OcspResponderIdentity;
   hashes: Map<CertIdHash, { issuerNameHash: Uint8Array; issuerKeyHash: Uint8Array }>;
 }
@@ -83,6 +91,13 @@ const failure = (responseStatus: OcspFailureAnswer['responseStatus']): OcspFailu
 const MALFORMED = failure('malformedRequest');
 const UNAUTHORIZED = failure('unauthorized');
 const INTERNAL_ERROR = failure('internalError');
+const TRY_LATER = failure('tryLater');
+
+/**
+ * Larger requests are answered but not cached: the key is the request itself, and ordinary ones
+ * (one CertID, maybe a nonce) are about 100 bytes; 20 CertIDs are about 1.5 KiB.
+ */
+const MAX_CACHED_REQUEST_BYTES = 2048;
 
 /** After a failed background refresh, the cached answer is served this long before trying again. */
 const REFRESH_RETRY_MS = 10_000;
@@ -97,8 +112,9 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
   const validityMs = (options.validitySeconds ?? 3600) * 1000;
   const refreshBeforeMs = (options.refreshBeforeSeconds ?? (options.validitySeconds ?? 3600) / 4) * 1000;
   const cacheSize = options.cacheSize ?? 10_000;
-  if (!(validityMs > 0) || !(refreshBeforeMs >= 0 && refreshBeforeMs < validityMs) || !(cacheSize >= 0)) {
-    throw new OcspError('BAD_OPTIONS', 'need validitySeconds > 0, 0 <= refreshBeforeSeconds < validitySeconds, cacheSize >= 0');
+  const maxPending = options.maxPending ?? 1000;
+  if (!(validityMs > 0) || !(refreshBeforeMs >= 0 && refreshBeforeMs < validityMs) || !(cacheSize >= 0) || !(maxPending >= 1)) {
+    throw new OcspError('BAD_OPTIONS', 'need validitySeconds > 0, 0 <= refreshBeforeSeconds < validitySeconds, cacheSize >= 0, maxPending >= 1');
   }
 
   let byId = new Map<string, IssuerEntry>();
@@ -117,13 +133,16 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
   const inflight = new Map<string, Promise<OcspAnswer>>();
   // Bumped by invalidate() and reloadIssuers(): work that began before must not fill the caches.
   let epoch = 0;
+  let computing = 0;
 
   async function lookupStatus(entry: IssuerEntry, serial: Uint8Array, now: Date): Promise<CachedStatus> {
     const key = statusKey(entry.issuer.id, serial);
     const hit = statuses.get(key);
     if (hit && now.getTime() < hit.refreshAtMs) return hit;
     const status = await source.status(entry.issuer.id, serial);
-    return { status, thisUpdate: now, nextUpdate: new Date(now.getTime() + validityMs), refreshAtMs: now.getTime() + validityMs - refreshBeforeMs };
+    // A client rejects a response whose signer certificate has expired, so none outlives it.
+    const nextUpdateMs = Math.min(now.getTime() + validityMs, entry.responderNotAfterMs);
+    return { status, thisUpdate: now, nextUpdate: new Date(nextUpdateMs), refreshAtMs: Math.max(now.getTime(), nextUpdateMs - refreshBeforeMs) };
   }
 
   async function compute(key: string, der: Uint8Array): Promise<OcspAnswer> {
@@ -146,6 +165,10 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
     if (!entry) return MALFORMED;
     const issuer = entry;
     const now = options.now();
+    if (now.getTime() >= issuer.responderNotAfterMs) {
+      log.error({ issuerId: issuer.issuer.id }, 'OCSP responder certificate has expired: renew it and reload the issuers');
+      return INTERNAL_ERROR;
+    }
     let looked: CachedStatus[];
     try {
       looked = await Promise.all(request.certIds.map((id) => lookupStatus(issuer, id.serialNumber, now)));
@@ -170,7 +193,7 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
     }
     const singles: OcspSingleAnswer[] = request.certIds.map((id, i) => {
       const s = looked[i] as CachedStatus;
-      return { issuerId: issuer.issuer.id, serial: id.serialNumber.slice(), hashAlgorithm: id.hashAlgorithm, status: s.status, thisUpdate: s.thisUpdate, nextUpdate: s.nextUpdate };
+      return { issuerId: issuer.issuer.id, serial: new Uint8Array(id.serialNumber), hashAlgorithm: id.hashAlgorithm, status: s.status, thisUpdate: s.thisUpdate, nextUpdate: s.nextUpdate };
     });
     const answer: OcspSuccessAnswer = {
       responseStatus: 'successful',
@@ -182,13 +205,14 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
       nonce: request.nonce !== null,
       responses: singles,
     };
-    if (epoch === startEpoch && cacheSize > 0) {
+    if (epoch === startEpoch && cacheSize > 0 && der.length <= MAX_CACHED_REQUEST_BYTES) {
       const keys = request.certIds.map((id) => statusKey(issuer.issuer.id, id.serialNumber));
       keys.forEach((k, i) => statuses.set(k, looked[i] as CachedStatus));
       if (!request.nonce) {
         answers.set(key, {
           answer,
-          requestDer: der.slice(),
+          // Copies (Buffer.slice would be a view of the request body).
+          requestDer: new Uint8Array(der),
           nextUpdateMs: answer.nextUpdate.getTime(),
           refreshAtMs: Math.min(...looked.map((s) => s.refreshAtMs)),
           refreshing: false,
@@ -205,8 +229,12 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
   }
 
   function refreshInBackground(key: string, entry: CachedAnswer, nowMs: number): void {
+    // Refreshes share the bound on work in progress; a busy responder refreshes on a later hit.
+    if (computing >= maxPending) return;
     entry.refreshing = true;
+    computing++;
     compute(key, entry.requestDer)
+      .finally(() => computing--)
       .then((fresh) => {
         if (fresh.responseStatus !== 'successful') throw new Error(`refresh answered ${fresh.responseStatus}`);
         // Not cached (an invalidation raced it): let a later request try again.
@@ -236,7 +264,10 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
     // Concurrent identical requests share one look-up and one signature.
     let pending = inflight.get(key);
     if (!pending) {
+      if (computing >= maxPending) return Promise.resolve(TRY_LATER);
+      computing++;
       const p = compute(key, requestDer).finally(() => {
+        computing--;
         if (inflight.get(key) === p) inflight.delete(key);
       });
       inflight.set(key, p);
@@ -274,9 +305,15 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
     const nextByHash = new Map<string, IssuerEntry>();
     for (const issuer of list) {
       if (nextById.has(issuer.id)) throw new OcspError('ISSUER_INVALID', `issuer ${issuer.id} listed twice`);
-      const entry = prepareIssuer(issuer, options.now());
+      const entry = prepareIssuer(issuer, options.now(), log);
       nextById.set(issuer.id, entry);
       for (const [alg, h] of entry.hashes) nextByHash.set(hashKey(alg, h.issuerNameHash, h.issuerKeyHash), entry);
+    }
+    const now = options.now().getTime();
+    for (const entry of nextById.values()) {
+      if (entry.responderNotAfterMs - now < 30 * 86_400_000) {
+        log.warn({ issuerId: entry.issuer.id, notAfter: new Date(entry.responderNotAfterMs).toISOString() }, 'OCSP responder certificate expires within 30 days');
+      }
     }
     byId = nextById;
     byHash = nextByHash;
@@ -295,35 +332,37 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
  * Checks that an issuer's delegated responder can sign for it (RFC 6960 4.2.2.2): the signer
  * holds the key of the responder certificate, which the CA issued and which carries
  * id-kp-OCSPSigning. A misconfigured issuer would make every client reject our answers, so it
- * fails loudly here instead.
+ * fails loudly here instead. Without id-pkix-ocsp-nocheck clients have to check the responder
+ * certificate's own status (4.2.2.2.1): allowed, but worth a warning.
  */
-function prepareIssuer(issuer: OcspIssuer, now: Date): IssuerEntry {
+function prepareIssuer(issuer: OcspIssuer, now: Date, log: Pick<Logger, 'warn'>): IssuerEntry {
   const bad = (why: string, detail?: unknown): never => {
     throw new OcspError('ISSUER_INVALID', `OCSP issuer ${issuer.id}: ${why}`, detail);
   };
-  let ca: ReturnType<typeof readCertificateParts>;
-  let rc: ReturnType<typeof readCertificateParts>;
   try {
-    ca = readCertificateParts(issuer.certificate);
-    rc = readCertificateParts(issuer.responder.certificate);
+    const ca = readCertificateParts(issuer.certificate);
+    const rc = readCertificateParts(issuer.responder.certificate);
+    if (hex(rc.subjectPublicKeyInfo) !== hex(issuer.responder.signer.publicKey)) bad('the signer key is not the responder certificate key');
+    const delegated = hex(issuer.certificate) !== hex(issuer.responder.certificate);
+    if (delegated) {
+      if (hex(rc.issuer) !== hex(ca.subject)) bad('the responder certificate is not issued by this CA');
+      if (!verifySignature(readSignatureAlgorithm(parseDer(rc.signatureAlgorithm)), ca.subjectPublicKeyInfo, rc.tbs, rc.signature)) bad('the responder certificate signature does not verify with the CA key');
+      const eku = rc.extensions.get(OID.extKeyUsage);
+      const purposes = eku ? children(parseDer(eku.value)).map((n) => readOid(n)) : [];
+      if (!purposes.includes(OID.kpOcspSigning)) bad('the responder certificate lacks id-kp-OCSPSigning');
+      if (!rc.extensions.has(OID.ocspNoCheck)) log.warn({ issuerId: issuer.id }, 'OCSP responder certificate without id-pkix-ocsp-nocheck');
+    }
+    if (now.getTime() >= rc.notAfter.getTime() || now.getTime() < rc.notBefore.getTime()) bad('the responder certificate is not valid now');
+    const hashes = new Map<CertIdHash, { issuerNameHash: Uint8Array; issuerKeyHash: Uint8Array }>();
+    for (const alg of CERT_ID_HASHES) hashes.set(alg, { issuerNameHash: digest(alg, ca.subject), issuerKeyHash: digest(alg, ca.subjectPublicKey) });
+    return {
+      issuer,
+      responderNotAfterMs: rc.notAfter.getTime(),
+      identity: { signer: issuer.responder.signer, keyHash: responderKeyHash(rc.subjectPublicKeyInfo), certificates: delegated ? [issuer.responder.certificate] : [] },
+      hashes,
+    };
   } catch (err) {
-    return bad('certificate does not parse', err);
+    if (err instanceof OcspError) throw err;
+    return bad('a certificate does not parse or uses an unsupported algorithm', err);
   }
-  if (hex(rc.subjectPublicKeyInfo) !== hex(issuer.responder.signer.publicKey)) bad('the signer key is not the responder certificate key');
-  const delegated = hex(issuer.certificate) !== hex(issuer.responder.certificate);
-  if (delegated) {
-    if (hex(rc.issuer) !== hex(ca.subject)) bad('the responder certificate is not issued by this CA');
-    if (!verifySignature(readSignatureAlgorithm(parseDer(rc.signatureAlgorithm)), ca.subjectPublicKeyInfo, rc.tbs, rc.signature)) bad('the responder certificate signature does not verify with the CA key');
-    const eku = rc.extensions.get(OID.extKeyUsage);
-    const purposes = eku ? children(parseDer(eku.value)).map((n) => readOid(n)) : [];
-    if (!purposes.includes(OID.kpOcspSigning)) bad('the responder certificate lacks id-kp-OCSPSigning');
-  }
-  if (now.getTime() >= rc.notAfter.getTime() || now.getTime() < rc.notBefore.getTime()) bad('the responder certificate is not valid now');
-  const hashes = new Map<CertIdHash, { issuerNameHash: Uint8Array; issuerKeyHash: Uint8Array }>();
-  for (const alg of CERT_ID_HASHES) hashes.set(alg, { issuerNameHash: digest(alg, ca.subject), issuerKeyHash: digest(alg, ca.subjectPublicKey) });
-  return {
-    issuer,
-    identity: { signer: issuer.responder.signer, keyHash: responderKeyHash(rc.subjectPublicKeyInfo), certificates: delegated ? [issuer.responder.certificate] : [] },
-    hashes,
-  };
 }

@@ -2,11 +2,13 @@
 // request> and POST /ocsp with an application/ocsp-request body. Every OCSP answer, error
 // statuses included, is HTTP 200 with an application/ocsp-response body (RFC 6960 A.1.2);
 // HTTP errors are left for what is not OCSP at all (413 body too large, 415 wrong content type).
+// Answers are written to the socket directly (reply.hijack()): the app's onSend/onResponse hooks
+// and fastify's "request completed" log line do not run for OCSP requests.
 import { fastify, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readNode } from '../../pki/der/reader.js';
 import type { Logger } from '../log.js';
 import type { OcspResponder } from './responder.js';
-import type { OcspAnswer, OcspSuccessAnswer } from './types.js';
+import type { OcspAnswer } from './types.js';
 
 /** Where the routes live; certificates carry `<public base URL>/ocsp` in AIA (RFC 5280 4.2.2.1). */
 export const OCSP_PATH = '/ocsp';
@@ -38,16 +40,23 @@ export async function registerOcspRoutes(app: FastifyInstance, deps: OcspRouteDe
 
     const post = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
       const body = req.body;
-      const der = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
-      return sendAnswer(reply, await responder.respond(der), false, undefined, responder);
+      // Another parser of the app (text/plain, JSON) took it: not an OCSP request (RFC 6960 A.1.1).
+      if (!Buffer.isBuffer(body)) {
+        // An empty application/ocsp-request body is not parsed at all: it is a malformed request.
+        if (!(req.headers['content-type'] ?? '').toLowerCase().startsWith(OCSP_REQUEST_TYPE)) return reply.code(415).header('cache-control', 'no-store').send();
+        return sendAnswer(req, reply, await responder.respond(new Uint8Array(0)), false, responder);
+      }
+      return sendAnswer(req, reply, await responder.respond(body), false, responder);
     };
     scope.post(OCSP_PATH, { bodyLimit, logLevel }, post);
     // Some clients put the base URL with a trailing slash; one route unless the app folds them.
     if (!scope.initialConfig.ignoreTrailingSlash) scope.post(`${OCSP_PATH}/`, { bodyLimit, logLevel }, post);
 
     scope.get(`${OCSP_PATH}/*`, { logLevel }, async (req, reply) => {
-      const der = requestFromPath(req);
-      return sendAnswer(reply, await responder.respond(der), true, req.headers['if-none-match'], responder);
+      const text = base64FromPath(req);
+      let answer = await responder.respond(decodeBase64Path(text));
+      if (answer.responseStatus === 'malformedRequest') answer = await answerRepaired(text, answer, responder);
+      return sendAnswer(req, reply, answer, true, responder);
     });
     done();
   });
@@ -62,13 +71,14 @@ export async function buildOcspApp(deps: OcspRouteDeps & { logger?: Logger }): P
 }
 
 /**
- * The request bytes of a GET. Taken from the raw URL, not from the router's parameter, so that
- * nothing between the client and here gets to decode or normalise it twice. Handles: '+', '/'
- * and '=' percent-encoded or not (RFC 6960 A.1 says URL-encoded; many clients do not), '+'
- * turned into a space by form-style encoders, base64url, missing padding, a doubled slash after
- * the path (a base URL ending in '/'), and '//' inside the base64 collapsed to '/' by a proxy.
+ * The base64 text of a GET request. Taken from the raw URL, not from the router's parameter, so
+ * that nothing between the client and here gets to decode or normalise it twice. Handles: '+',
+ * '/' and '=' percent-encoded or not (RFC 6960 A.1 says URL-encoded; many clients do not), '+'
+ * turned into a space by form-style encoders, a doubled slash after the path (a base URL ending
+ * in '/'). Base64url and missing padding are handled by the decoder. An undecodable escape gives
+ * '' (a malformed request).
  */
-export function requestFromPath(req: Pick<FastifyRequest, 'raw' | 'routeOptions' | 'params'>): Uint8Array {
+export function base64FromPath(req: Pick<FastifyRequest, 'raw' | 'routeOptions' | 'params'>): string {
   const raw = req.raw.url ?? '';
   const q = raw.indexOf('?');
   const path = q < 0 ? raw : raw.slice(0, q);
@@ -79,23 +89,18 @@ export function requestFromPath(req: Pick<FastifyRequest, 'raw' | 'routeOptions'
     const param = (req.params as Record<string, unknown>)['*'];
     encoded = typeof param === 'string' ? param : '';
   }
-  return decodeBase64Path(encoded);
-}
-
-export function decodeBase64Path(encoded: string): Uint8Array {
   let text = encoded;
   if (text.includes('%')) {
     try {
       text = decodeURIComponent(text);
     } catch {
-      return new Uint8Array(0);
+      return '';
     }
   }
-  text = text.replace(/ /g, '+').replace(/^\/+/, '');
-  const der = Buffer.from(text, 'base64');
-  if (isWholeTlv(der) || !text.includes('/')) return der;
-  return repairCollapsedSlashes(text) ?? der;
+  return text.replace(/ /g, '+').replace(/^\/+/, '');
 }
+
+export const decodeBase64Path = (text: string): Uint8Array => Buffer.from(text, 'base64');
 
 function isWholeTlv(b: Uint8Array): boolean {
   try {
@@ -106,63 +111,101 @@ function isWholeTlv(b: Uint8Array): boolean {
 }
 
 /**
- * Some proxies merge '//' into '/' (nginx merge_slashes, Go's ServeMux): re-insert one or two
- * slashes at the single slashes until the bytes are one whole DER value again. Bounded: at most
- * 24 slashes are tried, so a hostile path costs at most a few hundred small decodes.
+ * Some proxies merge '//' into '/' (nginx merge_slashes, Go's ServeMux), which corrupts the base64.
+ * When the text does not decode to one whole DER value, these are the readings with one or two
+ * slashes re-inserted at single slashes that do; the caller keeps the first one the responder
+ * answers successfully (any slash position gives the same length, so structure alone cannot
+ * choose). Bounded: at most 24 slashes are considered, pairs only among the first 12.
  */
-function repairCollapsedSlashes(text: string): Uint8Array | null {
+export function collapsedSlashRepairs(text: string): Uint8Array[] {
+  if (!text.includes('/') || isWholeTlv(decodeBase64Path(text))) return [];
   const at: number[] = [];
-  for (let i = 0; i < text.length && at.length <= 24; i++) if (text[i] === '/') at.push(i);
-  if (at.length > 24) return null;
-  const tryWith = (positions: number[]): Uint8Array | null => {
+  for (let i = 0; i < text.length; i++) if (text[i] === '/' && text[i + 1] !== '/' && text[i - 1] !== '/') at.push(i);
+  if (at.length > 24) return [];
+  const withSlashes = (positions: number[]): Uint8Array => {
     let s = text;
     for (const p of [...positions].sort((a, b) => b - a)) s = `${s.slice(0, p)}/${s.slice(p)}`;
-    const der = Buffer.from(s, 'base64');
-    return isWholeTlv(der) ? der : null;
+    return decodeBase64Path(s);
   };
-  for (let a = 0; a < at.length; a++) {
-    const one = tryWith([at[a] as number]);
-    if (one) return one;
-  }
-  for (let a = 0; a < at.length; a++) {
-    for (let b = a; b < at.length; b++) {
-      const two = tryWith([at[a] as number, at[b] as number]);
-      if (two) return two;
-    }
-  }
-  return null;
-}
-
-interface CacheHeaders {
-  lastModified: string;
-  expires: string;
-  etag: string;
-  nextUpdateMs: number;
-}
-const headerMemo = new WeakMap<OcspSuccessAnswer, CacheHeaders>();
-
-function cacheHeaders(answer: OcspSuccessAnswer): CacheHeaders {
-  let h = headerMemo.get(answer);
-  if (!h) {
-    h = { lastModified: answer.thisUpdate.toUTCString(), expires: answer.nextUpdate.toUTCString(), etag: `"${answer.etag}"`, nextUpdateMs: answer.nextUpdate.getTime() };
-    headerMemo.set(answer, h);
-  }
-  return h;
+  const out: Uint8Array[] = [];
+  for (const p of at) out.push(withSlashes([p]));
+  const few = at.slice(0, 12);
+  for (let a = 0; a < few.length; a++) for (let b = a; b < few.length; b++) out.push(withSlashes([few[a] as number, few[b] as number]));
+  return out.filter(isWholeTlv);
 }
 
 /**
- * RFC 5019 6.2 cache headers on successful GET answers only; error answers and POST answers
- * are not for caches (a malformed or unauthorized answer says nothing about a certificate).
+ * The answer to the repaired reading of a collapsed path. A wrong slash position can still be a
+ * request we answer (the shifted bits fell into the serial number), so a reading about
+ * certificates we know (good or revoked) wins over one that only gets 'unknown'. Only readings
+ * whose issuer hashes survived are signed for, so a hostile path buys a handful of signatures.
  */
-function sendAnswer(reply: FastifyReply, answer: OcspAnswer, get: boolean, ifNoneMatch: string | undefined, responder: Pick<OcspResponder, 'now'>): FastifyReply {
-  const body = Buffer.from(answer.der.buffer, answer.der.byteOffset, answer.der.byteLength);
-  reply.header('content-type', OCSP_RESPONSE_TYPE);
-  if (!get || answer.responseStatus !== 'successful') {
-    return reply.header('cache-control', 'no-store').send(body);
+async function answerRepaired(text: string, fallback: OcspAnswer, responder: Pick<OcspResponder, 'respond'>): Promise<OcspAnswer> {
+  let best = fallback;
+  for (const candidate of collapsedSlashRepairs(text)) {
+    const answer = await responder.respond(candidate);
+    if (answer.responseStatus !== 'successful') continue;
+    if (answer.responses.every((r) => r.status.status !== 'unknown')) return answer;
+    if (best.responseStatus !== 'successful') best = answer;
   }
-  const h = cacheHeaders(answer);
-  const maxAge = Math.max(0, Math.floor((h.nextUpdateMs - responder.now().getTime()) / 1000));
-  reply.header('cache-control', `max-age=${maxAge}, public, no-transform, must-revalidate`).header('last-modified', h.lastModified).header('expires', h.expires).header('etag', h.etag);
-  if (ifNoneMatch === h.etag) return reply.code(304).send();
-  return reply.send(body);
+  return best;
+}
+
+/** What is sent for one answer, prepared once: answers are cached, so most requests reuse it. */
+interface Prepared {
+  body: Buffer;
+  noStore: string[];
+  /** RFC 5019 6.2 headers for GET, rebuilt when max-age changes (once a second at most). */
+  cacheable: { maxAge: number; headers: string[]; notModified: string[]; etag: string; nextUpdateMs: number; lastModified: string; expires: string } | null;
+}
+const preparedAnswers = new WeakMap<OcspAnswer, Prepared>();
+
+function prepare(answer: OcspAnswer): Prepared {
+  let p = preparedAnswers.get(answer);
+  if (!p) {
+    const body = Buffer.from(answer.der.buffer, answer.der.byteOffset, answer.der.byteLength);
+    p = {
+      body,
+      noStore: ['content-type', OCSP_RESPONSE_TYPE, 'content-length', String(body.length), 'cache-control', 'no-store'],
+      cacheable:
+        answer.responseStatus === 'successful'
+          ? { maxAge: -1, headers: [], notModified: [], etag: `"${answer.etag}"`, nextUpdateMs: answer.nextUpdate.getTime(), lastModified: answer.thisUpdate.toUTCString(), expires: answer.nextUpdate.toUTCString() }
+          : null,
+    };
+    preparedAnswers.set(answer, p);
+  }
+  return p;
+}
+
+/**
+ * Writes the answer straight to the socket (reply.hijack): on the cached path fastify's reply
+ * pipeline would cost more than the rest of the request, and there is nothing for it to do, no
+ * serialisation and no hooks of ours. RFC 5019 6.2 cache headers go on successful GET answers
+ * only; error answers and POST answers are not for caches (a malformed or unauthorized answer
+ * says nothing about a certificate).
+ */
+function sendAnswer(req: FastifyRequest, reply: FastifyReply, answer: OcspAnswer, get: boolean, responder: Pick<OcspResponder, 'now'>): FastifyReply {
+  const p = prepare(answer);
+  reply.hijack();
+  const res = reply.raw;
+  const c = p.cacheable;
+  if (!get || !c) {
+    res.writeHead(200, p.noStore);
+  } else {
+    const maxAge = Math.max(0, Math.floor((c.nextUpdateMs - responder.now().getTime()) / 1000));
+    if (maxAge !== c.maxAge) {
+      const common = ['cache-control', `max-age=${maxAge}, public, no-transform, must-revalidate`, 'last-modified', c.lastModified, 'expires', c.expires, 'etag', c.etag];
+      c.headers = ['content-type', OCSP_RESPONSE_TYPE, 'content-length', String(p.body.length), ...common];
+      c.notModified = common;
+      c.maxAge = maxAge;
+    }
+    if (req.headers['if-none-match'] === c.etag) {
+      res.writeHead(304, c.notModified);
+      res.end();
+      return reply;
+    }
+    res.writeHead(200, c.headers);
+  }
+  res.end(req.method === 'HEAD' ? undefined : p.body);
+  return reply;
 }

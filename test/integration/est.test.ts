@@ -1,7 +1,7 @@
 // EST (RFC 7030) against a client that is not ours: curl over real TLS, openssl for the requests,
 // the PKCS#7 replies and the path checks. The CA is the lab hierarchy in a real database.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { toPem } from '../../pki/certificate/parse-certificate.js';
 import { parseCertsOnly } from '../../pki/pkcs7/certs-only.js';
 import { hashSecret } from '../../src/api/secret-hash.js';
 import { createCaService, type CaService } from '../../src/ca/ca-service.js';
-import { createKek } from '../../src/ca/key-vault.js';
+import { createKek, type Kek } from '../../src/ca/key-vault.js';
 import { subjectFor } from '../../src/ca/lab-hierarchy.js';
 import { DEFAULT_EST_LABELS, estTrustAnchors, type EstAccount } from '../../src/est/est-config.js';
 import { startEstServer, type EstServer } from '../../src/est/est-server.js';
@@ -30,6 +30,7 @@ let testDb: TestDatabase;
 let db: Db;
 let store: Store;
 let ca: CaService;
+let kek: Kek;
 let est: EstServer;
 let dir: string;
 /** PEM files: the CSMS root (the TLS server's anchor), the V2G root, and the SECC issuing chain. */
@@ -48,7 +49,7 @@ before(async () => {
   db = await openDb({ dataDir: testDb.dataDir, databaseUrl: testDb.databaseUrl });
   await migrate(db);
   store = createStore(db);
-  const kek = createKek(randomBytes(32));
+  kek = createKek(randomBytes(32));
   ca = createCaService({ store, kek: () => kek, publicBaseUrl: 'http://127.0.0.1:8080', log: silentLogger() });
   await ca.initLab({ organization: 'Test CPO', country: 'DE', serverNames: { dns: ['localhost'], ip: ['127.0.0.1'] }, requestedBy: 'test' });
 
@@ -221,7 +222,7 @@ describe('simpleenroll refusals: nothing is issued, a short text explains', () =
     ['unknown_label', async () => ({ path: '/nope/simpleenroll', user: `csms-b:${PASSWORD}`, dataFile: good }), 404, /^EST_LABEL_UNKNOWN/],
     ['rsa_key', async () => ({ user: `csms-b:${PASSWORD}`, dataFile: (await makeCsr(dir, 'rsa', SECC_SUBJ, 'rsa2048')).b64 }), 400, /^EST_CSR_REJECTED: certification request rejected: KEY_TYPE_NOT_ALLOWED\n$/],
     ['p384_key', async () => ({ user: `csms-b:${PASSWORD}`, dataFile: (await makeCsr(dir, 'p384', SECC_SUBJ, 'p384')).b64 }), 400, /^EST_CSR_REJECTED: .*CURVE_NOT_ALLOWED/],
-    ['secc_id_syntax', async () => ({ user: `csms-b:${PASSWORD}`, dataFile: (await makeCsr(dir, 'badcn', '/CN=SECCCert/O=Test CPO/C=DE/DC=CPO')).b64 }), 400, /^EST_CSR_REJECTED: .*SUBJECT_PATTERN_MISMATCH/],
+    ['secc_id_syntax', async () => ({ user: `csms-b:${PASSWORD}`, dataFile: (await makeCsr(dir, 'badcn', '/CN=SECC_Cert/O=Test CPO/C=DE/DC=CPO')).b64 }), 400, /^EST_CSR_REJECTED: .*SUBJECT_PATTERN_MISMATCH/],
     ['wrong_dc', async () => ({ user: `csms-b:${PASSWORD}`, dataFile: (await makeCsr(dir, 'baddc', '/CN=DE*ABC*E999/O=Test CPO/C=DE/DC=MO')).b64 }), 400, /^EST_CSR_REJECTED: .*SUBJECT_VALUE_MISMATCH/],
     ['not_base64', async () => ({ user: `csms-b:${PASSWORD}`, dataFile: writeTemp('garbage.b64', '%%% not base64 %%%') }), 400, /^EST_BAD_REQUEST/],
     ['base64_of_garbage', async () => ({ user: `csms-b:${PASSWORD}`, dataFile: writeTemp('junk.b64', Buffer.from('hello world').toString('base64')) }), 400, /^EST_BAD_REQUEST: .*MALFORMED_DER/],
@@ -288,6 +289,29 @@ describe('POST simplereenroll (RFC 7030 4.2.2)', () => {
     assert.equal(res2.status, 400, res2.body);
     assert.match(res2.body, /^EST_SUBJECT_MISMATCH/);
     assert.equal(await seccCount(), before);
+  });
+
+  it('renews a certificate not enrolled over EST only for an account that authenticates with Basic', async () => {
+    // The lab SECC certificate: issued by initLab (requestedBy test), its key held by us.
+    const service = (await store.caServiceKeys.get('lab:secc-leaf'))!;
+    const stored = (await store.caKeys.get(service.keyId))!;
+    const pkcs8 = kek.decrypt(service.keyId, stored.encrypted!);
+    const key = writeTemp('lab-secc.key', createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }).export({ format: 'pem', type: 'pkcs8' }).toString());
+    const certDer = (await store.certificates.get(service.serial))!.der!;
+    const cert = writeTemp('lab-secc.pem', toPem(certDer, 'CERTIFICATE'));
+    const subj = `/${(await subjectOf(cert)).split(',').reverse().join('/')}`;
+    const csr = await makeCsr(dir, 'renew-lab', subj);
+    const withoutAccount = await post('/secc/simplereenroll', { cert, key, dataFile: csr.b64 });
+    assert.equal(withoutAccount.status, 403, withoutAccount.body);
+    const notAllowed = await post('/secc/simplereenroll', { cert, key, user: `mo-only:${PASSWORD}`, dataFile: csr.b64 });
+    assert.equal(notAllowed.status, 403, notAllowed.body);
+    const wrongPassword = await post('/secc/simplereenroll', { cert, key, user: 'csms-b:nope', dataFile: csr.b64 });
+    assert.equal(wrongPassword.status, 401, wrongPassword.body);
+    const ok = await post('/secc/simplereenroll', { cert, key, user: `csms-b:${PASSWORD}`, dataFile: csr.b64 });
+    assert.equal(ok.status, 200, ok.body);
+    const { pemFile } = await printCerts(dir, 'renewed-lab', ok.body);
+    assert.equal(await subjectOf(pemFile), await subjectOf(cert));
+    assert.equal((await store.certificates.get(Buffer.from(await serialOf(pemFile), 'hex')))?.requestedBy, 'est:csms-b');
   });
 
   it('refuses without a client certificate, even with a valid password', async () => {
