@@ -42,6 +42,9 @@ export interface ConfigValues {
   cpoName?: string;
   ocspValidityS: number;
   crlValidityH: number;
+  estPort?: number;
+  estHost: string;
+  estConfigFile?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -72,5 +75,8 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'cpoName', flag: '--cpo-name', env: 'PLUGTRUST_CPO_NAME', type: 'string', description: "the CPO's organisation name: O of charging-station certificates and of the lab hierarchy" },
   { key: 'ocspValidityS', flag: '--ocsp-validity', env: 'PLUGTRUST_OCSP_VALIDITY', type: 'integer', default: 3600, min: 60, max: 604800, description: 'seconds between thisUpdate and nextUpdate of OCSP responses; cached responses are re-signed before nextUpdate' },
   { key: 'crlValidityH', flag: '--crl-validity-hours', env: 'PLUGTRUST_CRL_VALIDITY_HOURS', type: 'integer', default: 24, min: 1, max: 720, description: 'hours between thisUpdate and nextUpdate of each CRL; CRLs are regenerated on revocation and before nextUpdate' },
+  { key: 'estPort', flag: '--est-port', env: 'PLUGTRUST_EST_PORT', type: 'integer', min: 0, max: 65535, description: 'serve EST (RFC 7030) enrollment over TLS on this port, with the CSMS TLS server certificate; needs --est-config and a CA hierarchy' },
+  { key: 'estHost', flag: '--est-host', env: 'PLUGTRUST_EST_HOST', type: 'string', default: '0.0.0.0', description: 'address of the EST listener' },
+  { key: 'estConfigFile', flag: '--est-config', env: 'PLUGTRUST_EST_CONFIG', type: 'string', description: 'JSON file with the EST accounts (and optionally labels, defaultLabel, clientTrustAnchors); see README' },
   { key: 'logLevel', flag: '--log-level', env: 'PLUGTRUST_LOG_LEVEL', type: 'string', default: 'info', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'log level' },
 ];

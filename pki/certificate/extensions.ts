@@ -157,3 +157,18 @@ export function decodeCrlDistributionUrls(value: Uint8Array): string[] {
       .map((g) => readString(g, 'URI'));
   });
 }
+
+/** dNSName and iPAddress entries of a subjectAltName (others are skipped). */
+export function decodeSubjectAltNames(value: Uint8Array): { dns: string[]; ip: string[] } {
+  const out = { dns: [] as string[], ip: [] as string[] };
+  for (const g of sequence(parseDer(value), 'SubjectAltName')) {
+    if (g.tag === 0x82) out.dns.push(readString(g, 'dNSName'));
+    else if (g.tag === 0x87 && g.content.length === 4) out.ip.push([...g.content].join('.'));
+    else if (g.tag === 0x87 && g.content.length === 16) {
+      const groups: string[] = [];
+      for (let i = 0; i < 16; i += 2) groups.push((((g.content[i] as number) << 8) | (g.content[i + 1] as number)).toString(16));
+      out.ip.push(groups.join(':'));
+    }
+  }
+  return out;
+}

@@ -3,7 +3,7 @@
 import { createHash, type KeyObject } from 'node:crypto';
 import { describePublicKey, verifySignature } from '../../pki/algorithms.js';
 import { buildTbs } from '../../pki/certificate/build-tbs.js';
-import { decodeBasicConstraints, decodeKeyUsage, keyIdentifier, decodeSubjectKeyIdentifier } from '../../pki/certificate/extensions.js';
+import { decodeBasicConstraints, decodeKeyUsage, decodeSubjectAltNames, keyIdentifier, decodeSubjectKeyIdentifier } from '../../pki/certificate/extensions.js';
 import { lintTbs } from '../../pki/certificate/lint-tbs.js';
 import { findExtension, parseCertificate } from '../../pki/certificate/parse-certificate.js';
 import { signCertificate } from '../../pki/certificate/sign-certificate.js';
@@ -225,4 +225,24 @@ export async function importCa(deps: HierarchyDeps, input: ImportCaInput): Promi
     );
     await deps.store.caAudit.append(tx, [{ at: deps.now(), actor: input.requestedBy, action: 'import-ca', decision: 'imported', issuerId: input.id, serial: bytesToHex(cert.serial), profile: input.profile, detail: { subject: formatName(cert.subject), parentId, external: input.external?.ref ?? null } }]);
   });
+}
+
+/**
+ * Re-issues a service certificate (for example the 1-day TLS server certificate) with a fresh key
+ * when less than a third of its life is left, keeping its issuer, profile, subject and names.
+ * Returns true when it issued one.
+ */
+export async function renewServiceKey(deps: HierarchyDeps, purpose: string, requestedBy = 'system'): Promise<boolean> {
+  const current = await deps.store.caServiceKeys.get(purpose);
+  if (!current) return false;
+  const row = await deps.store.certificates.get(current.serial);
+  if (!row?.der) return false;
+  const cert = parseCertificate(row.der);
+  const life = cert.notAfter.getTime() - cert.notBefore.getTime();
+  if (cert.notAfter.getTime() - deps.now().getTime() > life / 3 && !row.revokedAt) return false;
+  const subject: DistinguishedName = cert.subject.flatMap((a) => (a.type ? [{ type: a.type, value: a.value }] : []));
+  const san = findExtension(cert.extensions, OID.subjectAltName);
+  const altNames = san ? decodeSubjectAltNames(san.value) : undefined;
+  await issueServiceKey(deps, purpose, { issuerId: row.issuerId, profile: row.profile as ProfileId, subject, identity: row.identity, requestedBy, ...(altNames ? { altNames } : {}) });
+  return true;
 }

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Signer } from '../../pki/signer.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/store.js';
-import { createRoot, createSubCa, ensureOcspSigner, importCa, issueServiceKey, type CreateRootInput, type CreateSubCaInput, type HierarchyDeps, type ImportCaInput } from './ca-hierarchy.js';
+import { createRoot, createSubCa, ensureOcspSigner, importCa, issueServiceKey, renewServiceKey, type CreateRootInput, type CreateSubCaInput, type HierarchyDeps, type ImportCaInput } from './ca-hierarchy.js';
 import { createIssuance, type IssuedCertificate, type IssueRequest } from './issue-certificate.js';
 import { createIssuerRegistry, type IssuerRegistry } from './issuer-registry.js';
 import type { Kek } from './key-vault.js';
@@ -37,6 +37,8 @@ export interface CaService {
   /** Issues or renews the delegated OCSP signer of every CA that needs one; returns the CAs renewed. */
   ensureOcspSigners(requestedBy?: string): Promise<string[]>;
   issueServiceKey(purpose: string, req: Omit<IssueRequest, 'publicKey'>): Promise<IssuedCertificate>;
+  /** Renews a service certificate with a third of its life left (or revoked); true when it did. */
+  renewServiceKey(purpose: string, requestedBy?: string): Promise<boolean>;
   /** The Signer and certificate the CSMS uses for a purpose (cps-signer, firmware-signer, ...). */
   serviceSigner(purpose: string): Promise<{ signer: Signer; certificate: Uint8Array; chain: Uint8Array[] } | null>;
   /** True when a live certificate for this public key is bound to another identity. */
@@ -88,6 +90,7 @@ export function createCaService(opts: CaServiceOptions): CaService {
       return renewed;
     },
     issueServiceKey: (purpose, req) => issueServiceKey(deps, purpose, req),
+    renewServiceKey: (purpose, requestedBy) => renewServiceKey(deps, purpose, requestedBy),
     async serviceSigner(purpose) {
       const row = await opts.store.caServiceKeys.get(purpose);
       if (!row) return null;
