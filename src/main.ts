@@ -28,6 +28,7 @@ import { createCaService, type CaService } from './ca/ca-service.js';
 import { attachCrlPublisher, createCrlPublisher, type CrlPublisher } from './ca/crl-publisher.js';
 import { registerCrlRoutes } from './ca/crl-routes.js';
 import { kekSource } from './ca/kek-source.js';
+import { REVOCATION_CHANNEL, REVOCATION_ORIGIN } from './ca/revoke-certificate.js';
 import { caOcspSource } from './ca/ocsp-source.js';
 import { startCaMaintenance } from './jobs/ca-maintenance.js';
 import { createOcspResponder, type OcspResponder } from './ocsp/responder.js';
@@ -108,6 +109,14 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
     const crlPublisher = createCrlPublisher({ store, issuers: ca.issuers, log, validityHours: config.crlValidityH });
     attachCrlPublisher(ca, crlPublisher);
     let est: EstServer | null = null;
+    // Revocations by another process (the CLI on the same PostgreSQL) reach this one's OCSP cache and CRLs.
+    const stopListening = await db.listen(REVOCATION_CHANNEL, (payload) => {
+      const [origin, issuerId, serial] = payload.split(' ');
+      if (!issuerId || !serial || origin === REVOCATION_ORIGIN) return;
+      ocspResponder.invalidate(issuerId, Buffer.from(serial, 'hex'));
+      crlPublisher.publish(issuerId).catch((err: unknown) => log.error({ err, issuerId }, 'CRL regeneration after a remote revocation failed'));
+    });
+    cleanup.unshift(stopListening);
     const maintenance = startCaMaintenance({
       ca,
       ocspResponder,

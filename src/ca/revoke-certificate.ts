@@ -28,6 +28,10 @@ export interface RevocationResult {
   changed: boolean;
 }
 
+/** The NOTIFY channel of revocations, and this process's mark, so that it ignores its own. */
+export const REVOCATION_CHANNEL = 'plugtrust_revocation';
+export const REVOCATION_ORIGIN = `${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
+
 export type RevocationListener = (r: RevocationResult) => void | Promise<void>;
 
 export async function revokeCertificate(deps: { store: Pick<Store, 'db' | 'certificates' | 'caAudit'>; now: () => Date }, input: RevokeInput): Promise<RevocationResult> {
@@ -41,6 +45,9 @@ export async function revokeCertificate(deps: { store: Pick<Store, 'db' | 'certi
   return deps.store.db.withTransaction(async (tx) => {
     const r = await deps.store.certificates.revoke(tx, serial, at, input.reason);
     if (!r) throw new CaError('CA_CERTIFICATE_UNKNOWN', `no issued certificate with serial ${input.serial}`);
+    // Other processes on the same database (a server, while this is the CLI) invalidate their
+    // OCSP caches and regenerate the CRL when they hear this (delivered at commit).
+    if (r.changed) await tx.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, `${REVOCATION_ORIGIN} ${r.row.issuerId} ${bytesToHex(serial)}`]);
     await deps.store.caAudit.append(tx, [
       { at, actor: input.requestedBy, action: 'revoke', decision: r.changed ? 'revoked' : 'already-revoked', issuerId: r.row.issuerId, serial: bytesToHex(serial), profile: r.row.profile, detail: { reason: input.reason } },
     ]);

@@ -30,6 +30,12 @@ export interface Db extends Queryable {
   withTransaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** True when a trivial query succeeds within the timeout. */
   ping(timeoutMs?: number): Promise<boolean>;
+  /**
+   * Calls `onPayload` for every NOTIFY on `channel` from other sessions (real PostgreSQL; the
+   * embedded database has one process, so there is nobody else to hear from). Reconnects after
+   * errors. Resolves with a function that stops listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -167,6 +173,33 @@ function wrapPool(pool: pg.Pool, mode: Db['mode'], shutdown: () => Promise<void>
       const ok = await Promise.race([probe, timeout]);
       clearTimeout(timer);
       return ok;
+    },
+    async listen(channel, onPayload) {
+      if (mode === 'embedded') return async () => undefined;
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new StoreError('STORE_QUERY', `bad channel name ${channel}`);
+      let stopped = false;
+      let client: pg.Client | null = null;
+      let retry: NodeJS.Timeout | null = null;
+      const start = async (): Promise<void> => {
+        const c = new pg.Client(pool.options);
+        client = c;
+        c.on('notification', (n) => {
+          if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+        });
+        c.on('error', () => {
+          if (stopped) return;
+          void c.end().catch(() => undefined);
+          retry = setTimeout(() => void start().catch(() => undefined), 1000);
+        });
+        await c.connect();
+        await c.query(`LISTEN ${channel}`);
+      };
+      await start();
+      return async () => {
+        stopped = true;
+        if (retry) clearTimeout(retry);
+        await client?.end().catch(() => undefined);
+      };
     },
     async close() {
       if (closed) return;

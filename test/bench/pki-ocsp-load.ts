@@ -29,6 +29,8 @@ export interface LoadResult {
   /** Body length of the first answer (a sanity check of what was served). */
   bodyBytes: number;
   statusCodes: Record<string, number>;
+  /** CPU time of the load generator during the measured window, ms. */
+  clientCpuMs: number;
 }
 
 const CRLF2 = Buffer.from('\r\n\r\n');
@@ -120,13 +122,16 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
     }
 
     for (let i = 0; i < job.connections; i++) open();
+    let cpuAtStart = process.cpuUsage();
     setTimeout(() => {
       measuring = true;
       measureStart = Date.now();
+      cpuAtStart = process.cpuUsage();
     }, job.warmupMs);
     setTimeout(() => {
       measuring = false;
       measureEnd = Date.now();
+      const cpu = process.cpuUsage(cpuAtStart);
       stopping = true;
       for (const s of sockets) s.destroy();
       const seconds = (measureEnd - measureStart) / 1000;
@@ -137,6 +142,7 @@ export function runLoad(job: LoadJob): Promise<LoadResult> {
         latencyMs: { p50: hist.count ? hist.percentile(50) / 1e6 : 0, p99: hist.count ? hist.percentile(99) / 1e6 : 0, max: hist.count ? hist.max / 1e6 : 0 },
         bodyBytes,
         statusCodes,
+        clientCpuMs: (cpu.user + cpu.system) / 1000,
       });
     }, job.warmupMs + job.durationMs);
   });

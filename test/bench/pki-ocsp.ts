@@ -9,7 +9,7 @@
 //
 //   node --import tsx test/bench/pki-ocsp.ts [--duration 5] [--warmup 1] [--rounds 2] [--connections 32] [--skip-openssl] [--json]
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,7 +22,7 @@ import { silentLogger } from '../../src/log.js';
 import { createOcspResponder } from '../../src/ocsp/responder.js';
 import { buildOcspApp } from '../../src/ocsp/routes.js';
 import { createOcspTestPki, memoryStatusSource, type OcspTestPki } from '../helpers/ocsp-ca.js';
-import { machineFacts } from './bench-machine.js';
+import { machineCpuMs, machineFacts } from './bench-machine.js';
 import type { LoadJob, LoadResult } from './pki-ocsp-load.js';
 
 export interface OcspBenchOptions {
@@ -44,6 +44,13 @@ export interface OcspBenchFigure extends LoadResult {
   name: string;
   /** responses/s of every round, in order. */
   rounds: number[];
+  /**
+   * CPU busy on the machine during the measurement that is neither the server nor the load
+   * generator (other work on the machine), in % of one core: how much the figure was disturbed.
+   */
+  otherCpuPct: number | null;
+  /** CPU of the server process, in % of one core. */
+  serverCpuPct: number;
 }
 
 export interface OcspBenchResult {
@@ -84,6 +91,16 @@ function serialOf(i: number): Uint8Array {
   out[0] = 0x4c;
   new DataView(out.buffer).setUint32(4, i);
   return out;
+}
+
+/** utime + stime of a process from /proc, ms (Linux; 0 elsewhere). */
+function processCpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -184,12 +201,23 @@ export async function benchOcsp(options: OcspBenchOptions = {}): Promise<OcspBen
 
   const byName = new Map<string, OcspBenchFigure>();
   const localAddresses = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 1}`);
-  const measure = async (name: string, port: number, reqs: string[], reconnect = false): Promise<void> => {
+  const measure = async (name: string, port: number, reqs: string[], reconnect = false, serverPid?: number): Promise<void> => {
+    // CPU accounting over the measured window only (the load child measures its own).
+    const sample = (): { machine: ReturnType<typeof machineCpuMs>; self: NodeJS.CpuUsage; server: number } => ({ machine: machineCpuMs(), self: process.cpuUsage(), server: serverPid ? processCpuMs(serverPid) : 0 });
+    let start = sample();
+    const timer = setTimeout(() => (start = sample()), warmupMs);
     const r = await runLoadChild({ host: '127.0.0.1', port, connections: reconnect ? reconnectConnections : connections, warmupMs, durationMs, requests: reqs, reconnect, localAddresses });
-    log(`  ${name}: ${r.perSecond.toLocaleString('en')} responses/s, p50 ${r.latencyMs.p50.toFixed(2)} ms, p99 ${r.latencyMs.p99.toFixed(2)} ms, errors ${r.errors}, body ${r.bodyBytes} B`);
+    clearTimeout(timer);
+    const end = sample();
+    const self = process.cpuUsage(start.self);
+    const serverMs = serverPid ? end.server - start.server : (self.user + self.system) / 1000;
+    const machineMs = start.machine && end.machine ? end.machine.busy - start.machine.busy : null;
+    const otherCpuPct = machineMs === null ? null : Math.max(0, Math.round(((machineMs - serverMs - r.clientCpuMs) / durationMs) * 100));
+    const serverCpuPct = Math.round((serverMs / durationMs) * 100);
+    log(`  ${name}: ${r.perSecond.toLocaleString('en')} responses/s, p50 ${r.latencyMs.p50.toFixed(2)} ms, p99 ${r.latencyMs.p99.toFixed(2)} ms, errors ${r.errors}, body ${r.bodyBytes} B, server CPU ${serverCpuPct}%, other CPU ${otherCpuPct ?? '?'}%`);
     const best = byName.get(name);
     const rounds = [...(best?.rounds ?? []), r.perSecond];
-    byName.set(name, !best || r.perSecond > best.perSecond ? { name, ...r, rounds } : { ...best, rounds });
+    byName.set(name, !best || r.perSecond > best.perSecond ? { name, ...r, rounds, otherCpuPct, serverCpuPct } : { ...best, rounds });
   };
 
   const postCached = requests.map((r) => postRequest('/ocsp', r, false));
@@ -225,7 +253,7 @@ export async function benchOcsp(options: OcspBenchOptions = {}): Promise<OcspBen
         const ossl = await startOpensslResponder(pki, serials);
         try {
           checkGood(await fetchAnswer(ossl.port, '/', requests[0]!), pki, 'openssl ocsp');
-          await measure(names.openssl, ossl.port, opensslRequests, true);
+          await measure(names.openssl, ossl.port, opensslRequests, true, ossl.child.pid);
         } finally {
           ossl.child.kill('SIGKILL');
         }
@@ -294,7 +322,9 @@ async function main(): Promise<void> {
   process.stdout.write(`\nOCSP responder benchmark (${String(m.cpuModel)}, ${String(m.cores)} cores, Node ${String(m.node)})\n\n`);
   for (const f of result.figures) {
     const rounds = f.rounds.map((r) => r.toLocaleString('en')).join(' / ');
-    process.stdout.write(`${f.name.padEnd(54)} ${f.perSecond.toLocaleString('en').padStart(7)}/s  p50 ${f.latencyMs.p50.toFixed(2)} ms  p99 ${f.latencyMs.p99.toFixed(2)} ms  (rounds: ${rounds})${f.errors ? `  ERRORS ${f.errors}` : ''}\n`);
+    process.stdout.write(
+      `${f.name.padEnd(54)} ${f.perSecond.toLocaleString('en').padStart(7)}/s  p50 ${f.latencyMs.p50.toFixed(2)} ms  p99 ${f.latencyMs.p99.toFixed(2)} ms  server CPU ${f.serverCpuPct}%  other CPU ${f.otherCpuPct ?? '?'}%  (rounds: ${rounds})${f.errors ? `  ERRORS ${f.errors}` : ''}\n`,
+    );
   }
   process.stdout.write('\n');
   for (const [k, v] of Object.entries(result.ratios)) process.stdout.write(`${k.padEnd(40)} ${v.toFixed(2)}\n`);

@@ -128,6 +128,23 @@ describe('CA end to end (running server, openssl as relying party)', () => {
     assert.equal(((await r.json()) as { code: string }).code, 'certificate_request_invalid');
   });
 
+  it('answers revoked at once after `plugtrust pki revoke` in another process (PostgreSQL)', { skip: process.env.DATABASE_URL ? false : 'the embedded database admits one process' }, async () => {
+    const res = await api('/api/v1/ca/certificates', { method: 'POST', body: JSON.stringify({ issuerId: 'csms-sub-ca', profile: 'charging-station-leaf', csr: csr('CS-CLI'), identity: 'CS-CLI', organization: 'Test CPO' }) });
+    const issued = (await res.json()) as { serial: string; certificate: string; chain: string };
+    const [issuerPem, rootPem] = pemBlocks(issued.chain, 'CERTIFICATE').map((d) => toPem(d, 'CERTIFICATE'));
+    const url = `${csms.httpUrl}/ocsp`;
+    assert.match(await ocsp(issued.certificate, issuerPem!, rootPem!, url, ['-no_nonce']), /: good/);
+    const r = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'pki', 'revoke', issued.serial, '--reason', 'superseded'], { env: { ...process.env, DATABASE_URL: tdb.databaseUrl, PLUGTRUST_DATA_DIR: tdb.dataDir }, encoding: 'utf8' });
+    assert.match(r.stdout, /revoked/);
+    let out = '';
+    for (let i = 0; i < 50 && !/: revoked/.test(out); i++) {
+      out = await ocsp(issued.certificate, issuerPem!, rootPem!, url, ['-no_nonce']);
+      if (!/: revoked/.test(out)) await new Promise((done) => setTimeout(done, 100));
+    }
+    assert.match(out, /: revoked/);
+    assert.match(out, /Reason: superseded/);
+  });
+
   it('answers a token without ca:issue with 403', async () => {
     const res = await fetch(`${csms.httpUrl}/api/v1/auth/token`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from(`operator:${csms.operatorSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials&scope=ca%3Aread' });
     const readOnly = ((await res.json()) as { access_token: string }).access_token;
