@@ -175,7 +175,7 @@ function wrapPool(pool: pg.Pool, mode: Db['mode'], shutdown: () => Promise<void>
       return ok;
     },
     async listen(channel, onPayload) {
-      if (mode === 'embedded') return async () => undefined;
+      if (mode === 'embedded') return () => Promise.resolve();
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new StoreError('STORE_QUERY', `bad channel name ${channel}`);
       let stopped = false;
       let client: pg.Client | null = null;
