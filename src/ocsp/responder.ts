@@ -55,7 +55,10 @@ export interface OcspResponder {
   respond(requestDer: Uint8Array): Promise<OcspAnswer>;
   /** The same answer for an in-process caller; an issuer we do not serve gives unauthorized. */
   checkStatus(query: OcspStatusQuery): Promise<OcspAnswer>;
-  /** Forgets what is cached about a certificate: the next answer asks the source again. */
+  /**
+   * Forgets what is cached about a certificate: the next answer asks the source again. Call it
+   * when a certificate is revoked. `serial`: INTEGER content octets or the unsigned magnitude.
+   */
   invalidate(issuerId: string, serial: Uint8Array): void;
   /** Loads the issuers from the source; all caches are dropped. Throws OcspError('ISSUER_INVALID'), keeping the previous set. */
   reloadIssuers(): Promise<void>;
@@ -105,7 +108,8 @@ const REFRESH_RETRY_MS = 10_000;
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 const requestKey = (der: Uint8Array): string => Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
 const hashKey = (alg: CertIdHash, nameHash: Uint8Array, keyHash: Uint8Array): string => `${alg}:${hex(nameHash)}:${hex(keyHash)}`;
-const statusKey = (issuerId: string, serial: Uint8Array): string => `${issuerId}\n${hex(serial)}`;
+/** Serials as a positive INTEGER's content, so invalidate() matches whether given 00 8f ... or 8f .... */
+const statusKey = (issuerId: string, serial: Uint8Array): string => `${issuerId}\n${hex(serialContent(serial))}`;
 
 export function createOcspResponder(options: OcspResponderOptions): OcspResponder {
   const { source, log } = options;

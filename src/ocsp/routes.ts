@@ -48,11 +48,14 @@ export async function registerOcspRoutes(app: FastifyInstance, deps: OcspRouteDe
       }
       return sendAnswer(req, reply, await responder.respond(body), false, responder);
     };
-    scope.post(OCSP_PATH, { bodyLimit, logLevel }, post);
+    // Tags and summaries for an OpenAPI document, when the app has one; nothing is validated.
+    const postSchema = { tags: ['ocsp'], summary: 'OCSP request (RFC 6960 A.1), body application/ocsp-request' };
+    scope.post(OCSP_PATH, { bodyLimit, logLevel, schema: postSchema }, post);
     // Some clients put the base URL with a trailing slash; one route unless the app folds them.
-    if (!scope.initialConfig.ignoreTrailingSlash) scope.post(`${OCSP_PATH}/`, { bodyLimit, logLevel }, post);
+    if (!scope.initialConfig.ignoreTrailingSlash) scope.post(`${OCSP_PATH}/`, { bodyLimit, logLevel, schema: { ...postSchema, hide: true } }, post);
 
-    scope.get(`${OCSP_PATH}/*`, { logLevel }, async (req, reply) => {
+    const getSchema = { tags: ['ocsp'], summary: 'OCSP request (RFC 6960 A.1, RFC 5019 5): URL-encoded base64 of the DER request in the path' };
+    scope.get(`${OCSP_PATH}/*`, { logLevel, schema: getSchema }, async (req, reply) => {
       const text = base64FromPath(req);
       let answer = await responder.respond(decodeBase64Path(text));
       if (answer.responseStatus === 'malformedRequest') answer = await answerRepaired(text, answer, responder);

@@ -102,6 +102,15 @@ describe('createOcspResponder', () => {
     assert.deepEqual(statusOf(await responder.respond(req)), revoked);
   });
 
+  it('invalidate() takes the serial with or without the 00 of a high-bit serial', async () => {
+    const req = simpleRequest(pki.ca.der, pki.leaves.highBit.serial);
+    source.set(pki.issuer.id, pki.leaves.highBit.serial, { status: 'good' });
+    assert.equal(statusOf(await responder.respond(req)).status, 'good');
+    source.set(pki.issuer.id, pki.leaves.highBit.serial, revoked);
+    responder.invalidate(pki.issuer.id, pki.leaves.highBit.serial.subarray(1));
+    assert.equal(statusOf(await responder.respond(req)).status, 'revoked');
+  });
+
   it('invalidate() during a look-up in flight: the stale answer is returned once but never cached', async () => {
     const waiting: ((s: CertStatus) => void)[] = [];
     const slow: OcspStatusSource = {

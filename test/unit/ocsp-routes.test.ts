@@ -187,6 +187,19 @@ describe('OCSP routes', () => {
     await prefixed.close();
   });
 
+  it('sits in an app with an OpenAPI document (as the API app has) and is listed there', async () => {
+    const { default: swagger } = await import('@fastify/swagger');
+    const host = fastify({ logger: false });
+    await host.register(swagger, { openapi: { info: { title: 't', version: '1' } } });
+    await registerOcspRoutes(host, { responder });
+    await host.ready();
+    const doc = host.swagger() as { paths: Record<string, unknown> };
+    assert.ok(Object.keys(doc.paths).some((p) => p.startsWith('/ocsp')), Object.keys(doc.paths).join(','));
+    const res = await host.inject({ method: 'POST', url: '/ocsp', headers: { 'content-type': 'application/ocsp-request' }, payload: Buffer.from(simpleRequest(pki.ca.der, pki.leaves.good.serial)) });
+    assert.equal(parseOcspResponse(res.rawPayload).responseStatus, 'successful');
+    await host.close();
+  });
+
   it('several CertIDs over GET: one response with several SingleResponses', async () => {
     const der = buildRequest({ certIds: [certIdFor(pki.ca.der, pki.leaves.good.serial), certIdFor(pki.ca.der, awkward.serial, 'sha256')] });
     const res = await app.inject({ method: 'GET', url: `/ocsp/${encodeURIComponent(b64(der))}` });
