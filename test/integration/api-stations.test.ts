@@ -297,7 +297,7 @@ describe('OpenAPI document', () => {
 
   it('declares a security requirement, a success schema and problem responses on each protected route', async () => {
     const doc = (await app.inject({ url: '/docs/json' })).json();
-    assert.deepEqual(Object.keys(doc.components.securitySchemes.operatorToken.flows.clientCredentials.scopes), ['stations:read', 'stations:write', 'calls:send']);
+    assert.deepEqual(Object.keys(doc.components.securitySchemes.operatorToken.flows.clientCredentials.scopes), ['stations:read', 'stations:write', 'calls:send', 'ca:read', 'ca:issue', 'ca:revoke']);
     for (const [method, path, scope] of routes.filter((r) => r[2] !== null)) {
       const op = doc.paths[path][method];
       assert.deepEqual(op.security, [{ operatorToken: [scope] }], `${method} ${path}`);
