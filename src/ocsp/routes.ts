@@ -55,8 +55,10 @@ export async function registerOcspRoutes(app: FastifyInstance, deps: OcspRouteDe
     if (!scope.initialConfig.ignoreTrailingSlash) scope.post(`${OCSP_PATH}/`, { bodyLimit, logLevel, schema: { ...postSchema, hide: true } }, post);
 
     const getSchema = { tags: ['ocsp'], summary: 'OCSP request (RFC 6960 A.1, RFC 5019 5): URL-encoded base64 of the DER request in the path' };
+    // The static part of the GET route as it appears in the raw URL (under the app's prefix, if any).
+    const getPrefix = `${scope.prefix}${OCSP_PATH}/`;
     scope.get(`${OCSP_PATH}/*`, { logLevel, schema: getSchema }, async (req, reply) => {
-      const text = base64FromPath(req);
+      const text = base64FromPath(req, getPrefix);
       let answer = await responder.respond(decodeBase64Path(text));
       if (answer.responseStatus === 'malformedRequest') answer = await answerRepaired(text, answer, responder);
       return sendAnswer(req, reply, answer, true, responder);
@@ -81,11 +83,10 @@ export async function buildOcspApp(deps: OcspRouteDeps & { logger?: Logger }): P
  * in '/'). Base64url and missing padding are handled by the decoder. An undecodable escape gives
  * '' (a malformed request).
  */
-export function base64FromPath(req: Pick<FastifyRequest, 'raw' | 'routeOptions' | 'params'>): string {
+export function base64FromPath(req: Pick<FastifyRequest, 'raw' | 'params'>, prefix: string): string {
   const raw = req.raw.url ?? '';
   const q = raw.indexOf('?');
   const path = q < 0 ? raw : raw.slice(0, q);
-  const prefix = (req.routeOptions.url ?? `${OCSP_PATH}/*`).replace(/\*$/, '');
   let encoded: string;
   if (path.startsWith(prefix)) encoded = path.slice(prefix.length);
   else {

@@ -163,7 +163,7 @@ export async function benchOcsp(options: OcspBenchOptions = {}): Promise<OcspBen
   const serialCount = options.serials ?? 200;
   const machine = machineFacts();
 
-  const pki = await createOcspTestPki();
+  const pki = await createOcspTestPki(new Date(), { writeFiles: true });
   const source = memoryStatusSource([pki.issuer]);
   const serials = Array.from({ length: serialCount }, (_, i) => serialOf(i));
   for (const s of serials) source.set(pki.issuer.id, s, { status: 'good' });
@@ -203,12 +203,12 @@ export async function benchOcsp(options: OcspBenchOptions = {}): Promise<OcspBen
   const localAddresses = Array.from({ length: 8 }, (_, i) => `127.0.0.${i + 1}`);
   const measure = async (name: string, port: number, reqs: string[], reconnect = false, serverPid?: number): Promise<void> => {
     // CPU accounting over the measured window only (the load child measures its own).
-    const sample = (): { machine: ReturnType<typeof machineCpuMs>; self: NodeJS.CpuUsage; server: number } => ({ machine: machineCpuMs(), self: process.cpuUsage(), server: serverPid ? processCpuMs(serverPid) : 0 });
-    let start = sample();
-    const timer = setTimeout(() => (start = sample()), warmupMs);
+    const cpuSample = (): { machine: ReturnType<typeof machineCpuMs>; self: NodeJS.CpuUsage; server: number } => ({ machine: machineCpuMs(), self: process.cpuUsage(), server: serverPid ? processCpuMs(serverPid) : 0 });
+    let start = cpuSample();
+    const timer = setTimeout(() => (start = cpuSample()), warmupMs);
     const r = await runLoadChild({ host: '127.0.0.1', port, connections: reconnect ? reconnectConnections : connections, warmupMs, durationMs, requests: reqs, reconnect, localAddresses });
     clearTimeout(timer);
-    const end = sample();
+    const end = cpuSample();
     const self = process.cpuUsage(start.self);
     const serverMs = serverPid ? end.server - start.server : (self.user + self.system) / 1000;
     const machineMs = start.machine && end.machine ? end.machine.busy - start.machine.busy : null;
@@ -237,26 +237,24 @@ export async function benchOcsp(options: OcspBenchOptions = {}): Promise<OcspBen
     bareReconnect: 'bare node http, new connection per request',
     openssl: 'openssl ocsp -port, new connection per request',
   };
-  {
-    for (let round = 1; round <= (options.rounds ?? 2); round++) {
-      log(`round ${round}`);
-      await measure(names.bare, barePort, postCached);
-      await measure(names.get, cachedPort, getCached);
-      await measure(names.post, cachedPort, postCached);
-      await measure(names.cold, coldPort, postCached);
-      await measure(names.nonce, cachedPort, postNonce);
-      await measure(names.reconnect, cachedPort, postCloseCached, true);
-      await measure(names.bareReconnect, barePort, postCloseCached, true);
-      if (!options.skipOpenssl) {
-        // A fresh responder each round: openssl ocsp hangs for good on a connection that closes
-        // before its request line, which the end of a measurement leaves behind.
-        const ossl = await startOpensslResponder(pki, serials);
-        try {
-          checkGood(await fetchAnswer(ossl.port, '/', requests[0]!), pki, 'openssl ocsp');
-          await measure(names.openssl, ossl.port, opensslRequests, true, ossl.child.pid);
-        } finally {
-          ossl.child.kill('SIGKILL');
-        }
+  for (let round = 1; round <= (options.rounds ?? 2); round++) {
+    log(`round ${round}`);
+    await measure(names.bare, barePort, postCached);
+    await measure(names.get, cachedPort, getCached);
+    await measure(names.post, cachedPort, postCached);
+    await measure(names.cold, coldPort, postCached);
+    await measure(names.nonce, cachedPort, postNonce);
+    await measure(names.reconnect, cachedPort, postCloseCached, true);
+    await measure(names.bareReconnect, barePort, postCloseCached, true);
+    if (!options.skipOpenssl) {
+      // A fresh responder each round: openssl ocsp hangs for good on a connection that closes
+      // before its request line, which the end of a measurement leaves behind.
+      const ossl = await startOpensslResponder(pki, serials);
+      try {
+        checkGood(await fetchAnswer(ossl.port, '/', requests[0]!), pki, 'openssl ocsp');
+        await measure(names.openssl, ossl.port, opensslRequests, true, ossl.child.pid);
+      } finally {
+        ossl.child.kill('SIGKILL');
       }
     }
   }
@@ -271,6 +269,7 @@ export async function benchOcsp(options: OcspBenchOptions = {}): Promise<OcspBen
   await cachedApp.close();
   await coldApp.close();
   await new Promise<void>((r) => bare.close(() => r()));
+  pki.remove();
 
   const cachedBest = Math.min(getFig.perSecond, postFig.perSecond);
   const ratios: Record<string, number> = {

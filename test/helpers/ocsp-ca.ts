@@ -2,7 +2,7 @@
 // an issuing CA, its delegated OCSP signer (id-kp-OCSPSigning + id-pkix-ocsp-nocheck), leaves,
 // and a second CA we do not serve. Keys are test keys, made here and never stored.
 import { createPrivateKey, sign as cryptoSign, webcrypto, type KeyObject } from 'node:crypto';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import 'reflect-metadata';
@@ -81,6 +81,7 @@ export async function softwareSigner(keys: CryptoKeyPair): Promise<Signer & { ke
 }
 
 export interface OcspTestPki {
+  /** Where the PEM files are ('' unless asked for). */
   dir: string;
   now: Date;
   root: TestCert;
@@ -95,12 +96,15 @@ export interface OcspTestPki {
   files: Record<string, string>;
   /** Issues one more leaf of the issuing CA with this serial. */
   issueLeaf(serial: Uint8Array, name?: string): Promise<TestCert>;
+  /** Removes `dir`. */
+  remove(): void;
 }
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
 
-export async function createOcspTestPki(now = new Date()): Promise<OcspTestPki> {
-  const dir = mkdtempSync(join(tmpdir(), 'plugtrust-ocsp-'));
+/** `writeFiles`: PEM files for command-line tools (integration tests, the benchmark); unit tests need none. */
+export async function createOcspTestPki(now = new Date(), { writeFiles = false } = {}): Promise<OcspTestPki> {
+  const dir = writeFiles ? mkdtempSync(join(tmpdir(), 'plugtrust-ocsp-')) : '';
   const root = await issue({ subject: 'CN=OCSP Test Root,O=plugtrust tests,C=DE', serial: bytes(0x01), ca: true, now });
   const ca = await issue({ subject: 'CN=OCSP Test Issuing CA,O=plugtrust tests,C=DE', serial: bytes(0x10, 0x01), issuer: root, ca: true, now });
   const responder = await issue({ subject: 'CN=OCSP Test Responder,O=plugtrust tests,C=DE', serial: bytes(0x20, 0x02), issuer: ca, ocspSigner: true, now });
@@ -118,6 +122,7 @@ export async function createOcspTestPki(now = new Date()): Promise<OcspTestPki> 
   const signer = await softwareSigner(responder.keys);
   const files: Record<string, string> = {};
   const write = (name: string, text: string): void => {
+    if (!writeFiles) return;
     const path = join(dir, name);
     writeFileSync(path, text);
     files[name] = path;
@@ -130,7 +135,7 @@ export async function createOcspTestPki(now = new Date()): Promise<OcspTestPki> 
   for (const [name, leaf] of Object.entries(leaves)) write(`leaf-${name}.pem`, leaf.pem);
   write('foreign-ca.pem', foreignCa.pem);
   write('foreign-leaf.pem', foreignLeaf.pem);
-  mkdirSync(join(dir, 'tmp'), { recursive: true });
+  if (writeFiles) mkdirSync(join(dir, 'tmp'), { recursive: true });
   return {
     dir,
     now,
@@ -143,6 +148,9 @@ export async function createOcspTestPki(now = new Date()): Promise<OcspTestPki> 
     issuer: { id: 'test-issuing-ca', certificate: ca.der, responder: { signer, certificate: responder.der } },
     files,
     issueLeaf,
+    remove: () => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -30,12 +30,12 @@ describe('CA service', () => {
   });
   after(async () => t.close());
 
-  function opensslVerify(leaf: Uint8Array, chain: Uint8Array[]): string {
+  function opensslVerify(leaf: Uint8Array, chain: Uint8Array[], at?: Date): string {
     const root = chain[chain.length - 1]!;
     writeFileSync(join(dir, 'root.pem'), toPem(root, 'CERTIFICATE'));
     writeFileSync(join(dir, 'untrusted.pem'), pemChain(chain.slice(0, -1)));
     writeFileSync(join(dir, 'leaf.pem'), toPem(leaf, 'CERTIFICATE'));
-    const args = ['verify', '-x509_strict', '-CAfile', join(dir, 'root.pem')];
+    const args = ['verify', '-x509_strict', '-CAfile', join(dir, 'root.pem'), ...(at ? ['-attime', String(Math.floor(at.getTime() / 1000))] : [])];
     if (chain.length > 1) args.push('-untrusted', join(dir, 'untrusted.pem'));
     const r = spawnSync('openssl', [...args, join(dir, 'leaf.pem')]);
     return `${r.stdout.toString()}${r.stderr.toString()}`.trim();
@@ -159,6 +159,20 @@ describe('CA service', () => {
     const sub2 = await t.ca.createSubCa({ id: 'imported-cpo-2', parentId: 'imported-cpo-1', profile: 'cpo-sub-ca-2', subject: subjectFor('cpo-sub-ca-2', { CN: 'Under import', O: 'Other', C: 'DE' }), requestedBy: 'test' });
     assert.match(opensslVerify(sub2.der, sub2.chain), /: OK$/);
     assert.equal(await t.store.caIssuers.get('imported-bad'), null, 'a refused import stores nothing');
+  });
+
+  it('renews the 1-day TLS server certificate with a third of its life left, keeping its names', async () => {
+    assert.equal(await t.ca.renewServiceKey('csms-tls-server'), false, 'fresh: nothing to do');
+    const before = await t.ca.serviceSigner('csms-tls-server');
+    const later = createCaService({ store: t.store, kek: () => t.kek, publicBaseUrl: 'http://127.0.0.1:8080', log: silentLogger(), now: () => new Date(Date.now() + 20 * 3_600_000) });
+    assert.equal(await later.renewServiceKey('csms-tls-server'), true);
+    const after = await t.ca.serviceSigner('csms-tls-server');
+    assert.ok(before && after);
+    assert.notDeepEqual(after.signer.publicKey, before.signer.publicKey, 'a fresh key');
+    const text = execFileSync('openssl', ['x509', '-inform', 'DER', '-noout', '-subject', '-ext', 'subjectAltName'], { input: after.certificate }).toString();
+    assert.match(text, /CN ?= ?localhost/);
+    assert.match(text, /DNS:localhost, IP Address:127\.0\.0\.1/);
+    assert.match(opensslVerify(after.certificate, after.chain, new Date(Date.now() + 21 * 3_600_000)), /: OK$/);
   });
 
   it('chains every audit record: `plugtrust audit verify` passes, then names an edited and a removed record', async () => {

@@ -66,7 +66,7 @@ describe('OCSP responder over HTTP, checked by openssl ocsp', () => {
   const revokedAt = new Date('2026-01-02T03:04:05Z');
 
   before(async () => {
-    pki = await createOcspTestPki();
+    pki = await createOcspTestPki(new Date(), { writeFiles: true });
     source = memoryStatusSource([pki.issuer]);
     source.set(pki.issuer.id, pki.leaves.good.serial, { status: 'good' });
     source.set(pki.issuer.id, pki.leaves.highBit.serial, { status: 'good' });
@@ -81,6 +81,7 @@ describe('OCSP responder over HTTP, checked by openssl ocsp', () => {
 
   after(async () => {
     await app?.close();
+    pki?.remove();
   });
 
   /** openssl ocsp against our responder, verifying the responder by path to the root. */
