@@ -315,8 +315,10 @@ export function createOcspResponder(options: OcspResponderOptions): OcspResponde
     }
     const now = options.now().getTime();
     for (const entry of nextById.values()) {
-      if (entry.responderNotAfterMs - now < 30 * 86_400_000) {
-        log.warn({ issuerId: entry.issuer.id, notAfter: new Date(entry.responderNotAfterMs).toISOString() }, 'OCSP responder certificate expires within 30 days');
+      // Delegated signers live two weeks and are renewed with a third of their life left; one this
+      // close to its end was not renewed, and answers will soon be cut short at its notAfter.
+      if (entry.responderNotAfterMs - now < 2 * 86_400_000) {
+        log.warn({ issuerId: entry.issuer.id, notAfter: new Date(entry.responderNotAfterMs).toISOString() }, 'OCSP responder certificate expires within 2 days');
       }
     }
     byId = nextById;
