@@ -4,6 +4,7 @@
 // HTTP errors are left for what is not OCSP at all (413 body too large, 415 wrong content type).
 // Answers are written to the socket directly (reply.hijack()): the app's onSend/onResponse hooks
 // and fastify's "request completed" log line do not run for OCSP requests.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { fastify, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readNode } from '../../pki/der/reader.js';
 import type { Logger } from '../log.js';
@@ -91,6 +92,14 @@ export async function registerOcspRoutes(app: FastifyInstance, deps: OcspRouteDe
     // Some clients put the base URL with a trailing slash; one route unless the app folds them.
     if (!scope.initialConfig.ignoreTrailingSlash) scope.post(`${OCSP_PATH}/`, { bodyLimit, logLevel, schema: { ...postSchema, hide: true }, onRequest: fastPost }, post);
 
+    // Below fastify altogether: once the app is ready, the node server's own 'request' event answers
+    // the same common case for the exact POST paths, before fastify's request and reply objects are
+    // built (about 15% of the cached answer's cost). Everything else goes to fastify unchanged.
+    const rawPaths = new Set([`${scope.prefix}${OCSP_PATH}`, `${scope.prefix}${OCSP_PATH}/`]);
+    scope.addHook('onReady', function (this: FastifyInstance, hookDone: (err?: Error) => void) {
+      installRawPost(this.server, rawPaths, bodyLimit, responder);
+      hookDone();
+    });
     const getSchema = { tags: ['ocsp'], summary: 'OCSP request (RFC 6960 A.1, RFC 5019 5): URL-encoded base64 of the DER request in the path' };
     // The static part of the GET route as it appears in the raw URL (under the app's prefix, if any).
     const getPrefix = `${scope.prefix}${OCSP_PATH}/`;
@@ -249,4 +258,53 @@ function sendAnswer(req: FastifyRequest, reply: FastifyReply, answer: OcspAnswer
   }
   res.end(req.method === 'HEAD' ? undefined : p.body);
   return reply;
+}
+
+const rawInstalled = new WeakSet<object>();
+
+function installRawPost(server: Server, paths: ReadonlySet<string>, bodyLimit: number, responder: Pick<OcspResponder, 'respond'>): void {
+  if (rawInstalled.has(server)) return;
+  rawInstalled.add(server);
+  const fastifyListeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const length = Number(req.headers['content-length']);
+    if (req.method === 'POST' && paths.has(req.url ?? '') && req.headers['content-type'] === OCSP_REQUEST_TYPE && length > 0 && length <= bodyLimit && req.headers['transfer-encoding'] === undefined) {
+      readBody(req, length, (body) => {
+        if (!body) {
+          res.writeHead(400, ['content-type', 'text/plain', 'connection', 'close']);
+          res.end('the body does not match Content-Length\n');
+          return;
+        }
+        // respond() never throws (failures are OCSP error responses); a broken socket is dropped.
+        responder.respond(body).then(
+          (answer) => {
+            const p = prepare(answer);
+            res.writeHead(200, p.noStore);
+            res.end(p.body);
+          },
+          () => req.socket.destroy(),
+        );
+      });
+      return;
+    }
+    for (const l of fastifyListeners) l.call(server, req, res);
+  });
+}
+
+/** Reads exactly `length` bytes of body; null when it is longer or shorter. */
+function readBody(req: IncomingMessage, length: number, then: (body: Buffer | null) => void): void {
+  const body = Buffer.allocUnsafe(length);
+  let at = 0;
+  let over = false;
+  req.on('data', (chunk: Buffer) => {
+    if (over || at + chunk.length > length) {
+      over = true;
+      return;
+    }
+    chunk.copy(body, at);
+    at += chunk.length;
+  });
+  req.once('end', () => then(!over && at === length ? body : null));
+  req.once('error', () => req.socket.destroy());
 }
