@@ -45,6 +45,12 @@ export interface ConfigValues {
   estPort?: number;
   estHost: string;
   estConfigFile?: string;
+  stationAuth: 'enforce' | 'off';
+  ocppTlsPort?: number;
+  ocppTlsCertFile?: string;
+  ocppTlsKeyFile?: string;
+  clientCertHeader?: string;
+  trustedProxies?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -78,5 +84,11 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'estPort', flag: '--est-port', env: 'PLUGTRUST_EST_PORT', type: 'integer', min: 0, max: 65535, description: 'serve EST (RFC 7030) enrollment over TLS on this port, with the CSMS TLS server certificate; needs --est-config and a CA hierarchy' },
   { key: 'estHost', flag: '--est-host', env: 'PLUGTRUST_EST_HOST', type: 'string', default: '0.0.0.0', description: 'address of the EST listener' },
   { key: 'estConfigFile', flag: '--est-config', env: 'PLUGTRUST_EST_CONFIG', type: 'string', description: 'JSON file with the EST accounts (and optionally labels, defaultLabel, clientTrustAnchors); see README' },
+  { key: 'stationAuth', flag: '--station-auth', env: 'PLUGTRUST_STATION_AUTH', type: 'string', default: 'enforce', enum: ['enforce', 'off'], description: 'enforce OCPP security profiles at the WebSocket upgrade (HTTP Basic, TLS, client certificates); off admits every registered station (labs only)' },
+  { key: 'ocppTlsPort', flag: '--ocpp-tls-port', env: 'PLUGTRUST_OCPP_TLS_PORT', type: 'integer', min: 0, max: 65535, description: 'serve OCPP over TLS (wss://HOST:PORT/ocpp/<stationId>, security profiles 2 and 3) on this port, next to the plain ws port; off unless set' },
+  { key: 'ocppTlsCertFile', flag: '--ocpp-tls-cert', env: 'PLUGTRUST_OCPP_TLS_CERT', type: 'string', description: 'PEM certificate chain for the OCPP TLS port (with --ocpp-tls-key); default the csms-tls-server certificate of our CA, reloaded on renewal' },
+  { key: 'ocppTlsKeyFile', flag: '--ocpp-tls-key', env: 'PLUGTRUST_OCPP_TLS_KEY', type: 'string', description: 'PEM private key for --ocpp-tls-cert' },
+  { key: 'clientCertHeader', flag: '--client-cert-header', env: 'PLUGTRUST_CLIENT_CERT_HEADER', type: 'string', description: 'header in which a TLS-terminating proxy passes the station certificate (URL-encoded PEM, e.g. X-SSL-Client-Cert); believed only from --trusted-proxies' },
+  { key: 'trustedProxies', flag: '--trusted-proxies', env: 'PLUGTRUST_TRUSTED_PROXIES', type: 'string', description: 'comma-separated peer addresses of TLS-terminating proxies whose --client-cert-header and X-Forwarded-Proto are believed' },
   { key: 'logLevel', flag: '--log-level', env: 'PLUGTRUST_LOG_LEVEL', type: 'string', default: 'info', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'log level' },
 ];

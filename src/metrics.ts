@@ -8,6 +8,7 @@ export interface Metrics {
   callLatency: Histogram<'action' | 'outcome'>;
   connectionsRefused: Counter<'reason'>;
   framesDropped: Counter;
+  criticalSecurityEvents: Counter<'type'>;
 }
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics {
@@ -31,5 +32,6 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Metrics 
     }),
     connectionsRefused: new Counter({ name: 'plugtrust_ocpp_connections_refused_total', help: 'WebSocket upgrades refused, by reason', labelNames: ['reason'], registers: [registry] }),
     framesDropped: new Counter({ name: 'plugtrust_frame_log_dropped_total', help: 'Frame log records dropped because the writer fell behind', registers: [registry] }),
+    criticalSecurityEvents: new Counter({ name: 'plugtrust_critical_security_events_total', help: 'Security events stations reported that OCPP 2.0.1 Appendix 1 marks critical, by type', labelNames: ['type'], registers: [registry] }),
   };
 }

@@ -16,12 +16,15 @@ import type { OperatorAuth } from './operator-auth.js';
 import { registerProblemHandlers } from './problem-handler.js';
 import { decorateOperator } from './require-scope.js';
 import { createValidatorCompiler } from './schema-validators.js';
+import { registerStationCertificateRoutes } from './station-certificate-routes.js';
 import { registerStationLogRoutes } from './station-log-routes.js';
+import { registerStationPasswordRoutes } from './station-password-routes.js';
+import { registerStationProfileRoutes } from './station-profile-routes.js';
 import { registerStationRoutes } from './station-routes.js';
 import { registerTokenRoute } from './token-route.js';
 
 export interface ApiDeps {
-  store: Pick<Store, 'stations' | 'connectors' | 'events' | 'frames' | 'credentials' | 'certificates' | 'caAudit'>;
+  store: Pick<Store, 'stations' | 'stationPasswords' | 'connectors' | 'events' | 'frames' | 'credentials' | 'certificates' | 'caAudit' | 'signingRequests'>;
   /** The CA: its operator routes are served when given. */
   ca?: CaService;
   bus: StationBus;
@@ -54,7 +57,10 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
     done();
   });
   registerStationRoutes(app, deps);
+  registerStationPasswordRoutes(app, deps);
+  registerStationProfileRoutes(app, deps);
   registerStationLogRoutes(app, deps);
+  registerStationCertificateRoutes(app, deps);
   registerCallRoutes(app, deps);
   if (deps.ca) registerCaRoutes(app, { ca: deps.ca, store: deps.store, auth: deps.auth });
   return app;

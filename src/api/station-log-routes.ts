@@ -6,7 +6,7 @@ import { ApiError } from './errors.js';
 import type { OperatorAuth } from './operator-auth.js';
 import { presentFrame, presentSecurityEvent, presentStationEvent } from './present.js';
 import { requireScope } from './require-scope.js';
-import { frameListSchema, frameQuerySchema, limitQuerySchema, securityEventListSchema, stationEventListSchema } from './station-log-schemas.js';
+import { frameListSchema, frameQuerySchema, limitQuerySchema, securityEventListSchema, securityEventQuerySchema, stationEventListSchema } from './station-log-schemas.js';
 
 export interface StationLogRouteDeps {
   store: Pick<Store, 'stations' | 'events' | 'frames'>;
@@ -44,12 +44,13 @@ export function registerStationLogRoutes(app: FastifyInstance, deps: StationLogR
     },
   );
 
-  app.get<{ Params: StationParams; Querystring: { limit: number } }>(
+  app.get<{ Params: StationParams; Querystring: { limit: number; type?: string; from?: string; to?: string } }>(
     '/api/v1/stations/:id/security-events',
-    { onRequest, schema: schema('listSecurityEvents', 'Security events, newest first', limitQuerySchema, securityEventListSchema) },
+    { onRequest, schema: schema('listSecurityEvents', 'Security events, newest first; by type and time range (A04)', securityEventQuerySchema, securityEventListSchema) },
     async (req) => {
       await requireStation(req.params.id);
-      const events = await store.events.listSecurityEvents(req.params.id, req.query.limit);
+      const { limit, type, from, to } = req.query;
+      const events = await store.events.listSecurityEvents(req.params.id, limit, { ...(type !== undefined && { type }), ...(from !== undefined && { from: new Date(from) }), ...(to !== undefined && { to: new Date(to) }) });
       return { items: events.map(presentSecurityEvent) };
     },
   );

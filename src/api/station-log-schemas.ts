@@ -9,6 +9,17 @@ export const limitQuerySchema = {
   properties: { limit: limitSchema },
 } as const;
 
+export const securityEventQuerySchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: limitSchema,
+    type: { type: 'string', minLength: 1, maxLength: 50, description: 'Only events of this type (SecurityEventNotificationRequest.type, OCPP 2.0.1 Appendix 1)' },
+    from: { ...dateTime, description: 'Only events that occurred at or after this instant' },
+    to: { ...dateTime, description: 'Only events that occurred before this instant' },
+  },
+} as const;
+
 export const frameQuerySchema = {
   type: 'object',
   additionalProperties: false,

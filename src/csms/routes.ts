@@ -2,7 +2,8 @@
 // null until its issue lands (answered NotImplemented). Its keys are checked against the action
 // list generated from the schemas by the type below and by a test.
 import type { CsToCsmsAction } from '../ocpp/actions.js';
-import type { RouteTable } from '../ocpp/handler.js';
+import type { CallHandler, RouteTable } from '../ocpp/handler.js';
+import type { Metrics } from '../metrics.js';
 import type { Store } from '../store/store.js';
 import { handleSecurityEventNotification } from './a-security/security-event-notification.js';
 import { handleBootNotification } from './b-provisioning/boot-notification.js';
@@ -14,6 +15,10 @@ export interface RouteDeps {
   store: Pick<Store, 'stations' | 'connectors' | 'events'>;
   heartbeatIntervalS: number;
   bootRetryIntervalS: number;
+  /** A02/A03: from startCertificateSigning().handlers; NotImplemented when absent. */
+  signCertificate?: CallHandler;
+  /** A04: counts critical security events when given. */
+  metrics?: Pick<Metrics, 'criticalSecurityEvents'>;
 }
 
 export function buildRoutes(deps: RouteDeps): RouteTable<CsToCsmsAction> {
@@ -40,8 +45,8 @@ export function buildRoutes(deps: RouteDeps): RouteTable<CsToCsmsAction> {
     PublishFirmwareStatusNotification: null,
     ReportChargingProfiles: null,
     ReservationStatusUpdate: null,
-    SecurityEventNotification: handleSecurityEventNotification({ events: store.events }),
-    SignCertificate: null,
+    SecurityEventNotification: handleSecurityEventNotification({ events: store.events, ...(deps.metrics ? { metrics: deps.metrics } : {}) }),
+    SignCertificate: deps.signCertificate ?? null,
     StatusNotification: handleStatusNotification({ connectors: store.connectors }),
     TransactionEvent: null,
   };

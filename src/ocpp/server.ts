@@ -1,6 +1,7 @@
 // The OCPP-J WebSocket server: the upgrade pipeline (path -> identity -> registry -> auth ->
 // subprotocol), the registry of live connections, and the local StationBus over it.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type PerMessageDeflateOptions, type WebSocket } from 'ws';
 import type { Logger } from '../log.js';
@@ -33,6 +34,8 @@ export interface OcppServerOptions {
 
 export interface OcppServer {
   readonly http: Server;
+  /** Runs the same upgrade pipeline on another listener (the TLS port); closed with this server. */
+  attach(server: Server | HttpsServer): void;
   readonly bus: StationBus;
   connectedCount(): number;
   /** Closes every connection (1001 going away) and stops accepting new ones. */
@@ -57,13 +60,18 @@ export function createOcppServer(opts: OcppServerOptions): OcppServer {
   const http = createServer((_req, res) => {
     res.writeHead(426, { 'content-type': 'text/plain', upgrade: 'websocket' }).end('OCPP-J: connect with a WebSocket to /ocpp/<stationId>\n');
   });
-  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => undefined);
-    handleUpgrade(req, socket, head).catch((err: unknown) => {
-      log.error({ err }, 'upgrade failed');
-      refuse(socket, 500, 'internal');
+  const listeners: (Server | HttpsServer)[] = [];
+  const attach = (server: Server | HttpsServer): void => {
+    listeners.push(server);
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      socket.on('error', () => undefined);
+      handleUpgrade(req, socket, head).catch((err: unknown) => {
+        log.error({ err }, 'upgrade failed');
+        refuse(socket, 500, 'internal');
+      });
     });
-  });
+  };
+  attach(http);
 
   function refuse(socket: Duplex, status: number, reason: string): void {
     metrics.connectionsRefused.inc({ reason });
@@ -155,12 +163,13 @@ export function createOcppServer(opts: OcppServerOptions): OcppServer {
     http,
     bus,
     connectedCount: () => connections.size,
+    attach,
     async close() {
-      const closing = new Promise<void>((resolve) => http.close(() => resolve()));
+      const closing = listeners.map((l) => new Promise<void>((resolve) => (l.listening ? l.close(() => resolve()) : resolve())));
       for (const conn of connections.values()) conn.close(1001, 'server shutting down');
-      http.closeAllConnections();
+      for (const l of listeners) l.closeAllConnections();
       connections.clear();
-      await closing;
+      await Promise.all(closing);
     },
   };
 }

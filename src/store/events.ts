@@ -35,7 +35,14 @@ export interface EventRepo {
   insertStationEvents(stationId: string, events: readonly StationEvent[]): Promise<void>;
   listStationEvents(stationId: string, limit?: number): Promise<StationEvent[]>;
   insertSecurityEvent(e: SecurityEvent): Promise<void>;
-  listSecurityEvents(stationId: string, limit?: number): Promise<SecurityEvent[]>;
+  listSecurityEvents(stationId: string, limit?: number, filter?: SecurityEventFilter): Promise<SecurityEvent[]>;
+}
+
+/** A04: security events by type and by time of occurrence (from inclusive, to exclusive). */
+export interface SecurityEventFilter {
+  type?: string;
+  from?: Date;
+  to?: Date;
 }
 
 export function eventRepo(db: Queryable): EventRepo {
@@ -112,11 +119,13 @@ export function eventRepo(db: Queryable): EventRepo {
         [e.stationId, e.source, pgText(e.type), e.occurredAt, pgText(e.techInfo), e.remoteAddr],
       );
     },
-    async listSecurityEvents(stationId, limit = 100) {
+    async listSecurityEvents(stationId, limit = 100, filter = {}) {
       const { rows } = await db.query<{ station_id: string; source: 'station' | 'csms'; type: string; occurred_at: Date; tech_info: string | null; remote_addr: string | null }>(
         `SELECT station_id, source, type, occurred_at, tech_info, remote_addr FROM security_events
-         WHERE station_id = $1 ORDER BY occurred_at DESC, id DESC LIMIT $2`,
-        [stationId, limit],
+         WHERE station_id = $1 AND ($3::text IS NULL OR type = $3) AND ($4::timestamptz IS NULL OR occurred_at >= $4)
+           AND ($5::timestamptz IS NULL OR occurred_at < $5)
+         ORDER BY occurred_at DESC, id DESC LIMIT $2`,
+        [stationId, limit, filter.type === undefined ? null : pgText(filter.type), filter.from ?? null, filter.to ?? null],
       );
       return rows.map((r) => ({ stationId: r.station_id, source: r.source, type: r.type, occurredAt: r.occurred_at, techInfo: r.tech_info, remoteAddr: r.remote_addr }));
     },

@@ -5,11 +5,16 @@ import { caIssuerRepo, type CaIssuerRepo } from './ca-issuers.js';
 import { caKeyRepo, type CaKeyRepo } from './ca-keys.js';
 import { caServiceKeyRepo, type CaServiceKeyRepo } from './ca-service-keys.js';
 import { certificateRepo, type CertificateRepo } from './certificates.js';
+import { certificateStatusRepo, type CertificateStatusRepo } from './certificate-status.js';
 import { connectorRepo, type ConnectorRepo } from './connectors.js';
 import { credentialRepo, type CredentialRepo } from './credentials.js';
 import type { Db } from './db.js';
 import { eventRepo, type EventRepo } from './events.js';
 import { frameRepo, type FrameRepo } from './frames.js';
+import { outboxRepo, type OutboxRepo } from './outbox.js';
+import { scheduledRevocationRepo, type ScheduledRevocationRepo } from './scheduled-revocations.js';
+import { signingRequestRepo, type SigningRequestRepo } from './signing-requests.js';
+import { stationPasswordRepo, type StationPasswordRepo } from './station-passwords.js';
 import { stationRepo, type StationRepo } from './stations.js';
 
 export interface Store {
@@ -24,6 +29,11 @@ export interface Store {
   certificates: CertificateRepo;
   caAudit: CaAuditRepo;
   caServiceKeys: CaServiceKeyRepo;
+  signingRequests: SigningRequestRepo;
+  outbox: OutboxRepo;
+  scheduledRevocations: ScheduledRevocationRepo;
+  stationPasswords: StationPasswordRepo;
+  certificateStatus: CertificateStatusRepo;
 }
 
 export function createStore(db: Db): Store {
@@ -39,5 +49,10 @@ export function createStore(db: Db): Store {
     certificates: certificateRepo(db),
     caAudit: caAuditRepo(db),
     caServiceKeys: caServiceKeyRepo(db),
+    signingRequests: signingRequestRepo(db),
+    outbox: outboxRepo(db),
+    scheduledRevocations: scheduledRevocationRepo(db),
+    stationPasswords: stationPasswordRepo(db),
+    certificateStatus: certificateStatusRepo(db),
   };
 }

@@ -42,7 +42,7 @@ async function startCsmsTarget(port: number): Promise<Target> {
   const argv = [
     '--ocpp-host', '127.0.0.1', '--ocpp-port', String(port),
     '--http-host', '127.0.0.1', '--http-port', '0',
-    '--data-dir', dataDir, '--auto-register', '--log-level', 'silent', '--ping-interval', '60',
+    '--data-dir', dataDir, '--auto-register', '--station-auth', 'off', '--log-level', 'silent', '--ping-interval', '60',
     opts['record-payloads'] === 'false' ? '--no-record-payloads' : '--record-payloads',
   ];
   if (opts['database-url']) argv.push('--database-url', opts['database-url']);

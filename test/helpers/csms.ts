@@ -16,7 +16,9 @@ export async function startTestCsms(argv: string[] = [], options: StartOptions =
   const db = database ?? (await createTestDatabase());
   const env: NodeJS.ProcessEnv = db.databaseUrl ? { DATABASE_URL: db.databaseUrl } : {};
   const config = loadConfig({
-    argv: ['--ocpp-host', '127.0.0.1', '--ocpp-port', '0', '--http-host', '127.0.0.1', '--http-port', '0', '--data-dir', db.dataDir, '--log-level', 'silent', ...argv],
+    // Security profiles are switched off unless a test asks for them (--station-auth enforce):
+    // most protocol tests connect stations without credentials.
+    argv: [...(argv.includes('--station-auth') ? [] : ['--station-auth', 'off']), '--ocpp-host', '127.0.0.1', '--ocpp-port', '0', '--http-host', '127.0.0.1', '--http-port', '0', '--data-dir', db.dataDir, '--log-level', 'silent', ...argv],
     env,
   });
   const csms = await startCsms(config, { log: silentLogger(), ...options });
