@@ -2,7 +2,7 @@
 // validators read back. Encoders return the whole Extension SEQUENCE.
 import { createHash } from 'node:crypto';
 import { children, expectTag, parseDer, readBoolean, readNamedBits, readOid, readSmallInteger, readString, sequence, type DerNode } from '../der/reader.js';
-import { bitString, boolean, ia5String, integer, namedBits, nullValue, octetString, oid, seq, tlv, TAG } from '../der/writer.js';
+import { boolean, ia5String, integer, namedBits, nullValue, octetString, oid, seq, tlv, TAG } from '../der/writer.js';
 import { PkiError } from '../errors.js';
 import { OID } from '../oids.js';
 import { KEY_USAGE_BITS, type KeyUsageName } from '../profiles/types.js';
@@ -89,8 +89,6 @@ export function keyIdentifier(spki: Uint8Array): Uint8Array {
   const key = expectTag(parts[1], TAG.BIT_STRING, 'subjectPublicKey').content.subarray(1);
   return new Uint8Array(createHash('sha1').update(key).digest());
 }
-
-export const bitStringOf = bitString;
 
 // ---- decoders -------------------------------------------------------------------------------
 

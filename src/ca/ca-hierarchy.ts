@@ -80,21 +80,10 @@ export async function createRoot(deps: HierarchyDeps, input: CreateRootInput): P
       { id: input.id, profile: input.profile, parentId: null, certificate: der, subject, keyIdentifier: keyIdentifier(publicKey), keyId, ocspCertificate: null, ocspKeyId: null, imported: false, lab: input.lab ?? false, notBefore, notAfter },
       tx,
     );
-    await insertIssuedRow(tx, { serial, issuerId: input.id, profile: input.profile, subject, tbs, der, notBefore, notAfter, publicKey, requestedBy: input.requestedBy, identity: null });
+    await deps.store.certificates.insertIssued(tx, { serial, issuerId: input.id, profile: input.profile, subject, identity: null, keySha256: new Uint8Array(createHash('sha256').update(publicKey).digest()), notBefore, notAfter, tbs, der, requestedBy: input.requestedBy });
     await deps.store.caAudit.append(tx, [{ at: now, actor: input.requestedBy, action: 'create-root', decision: 'issued', issuerId: input.id, serial: bytesToHex(serial), profile: input.profile, detail: { subject } }]);
   });
   return der;
-}
-
-async function insertIssuedRow(
-  tx: Queryable,
-  r: { serial: Uint8Array; issuerId: string; profile: string; subject: string; tbs: Uint8Array; der: Uint8Array; notBefore: Date; notAfter: Date; publicKey: Uint8Array; requestedBy: string; identity: string | null },
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO certificates (serial, issuer_id, profile, status, subject, identity, key_sha256, not_before, not_after, tbs, der, requested_by, issued_at)
-     VALUES ($1, $2, $3, 'issued', $4, $5, $6, $7, $8, $9, $10, $11, now())`,
-    [Buffer.from(r.serial), r.issuerId, r.profile, r.subject, r.identity, createHash('sha256').update(r.publicKey).digest(), r.notBefore, r.notAfter, Buffer.from(r.tbs), Buffer.from(r.der), r.requestedBy],
-  );
 }
 
 export interface CreateSubCaInput {

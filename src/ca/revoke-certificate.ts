@@ -47,7 +47,7 @@ export async function revokeCertificate(deps: { store: Pick<Store, 'db' | 'certi
     if (!r) throw new CaError('CA_CERTIFICATE_UNKNOWN', `no issued certificate with serial ${input.serial}`);
     // Other processes on the same database (a server, while this is the CLI) invalidate their
     // OCSP caches and regenerate the CRL when they hear this (delivered at commit).
-    if (r.changed) await tx.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, `${REVOCATION_ORIGIN} ${r.row.issuerId} ${bytesToHex(serial)}`]);
+    if (r.changed) await deps.store.certificates.notify(tx, REVOCATION_CHANNEL, `${REVOCATION_ORIGIN} ${r.row.issuerId} ${bytesToHex(serial)}`);
     await deps.store.caAudit.append(tx, [
       { at, actor: input.requestedBy, action: 'revoke', decision: r.changed ? 'revoked' : 'already-revoked', issuerId: r.row.issuerId, serial: bytesToHex(serial), profile: r.row.profile, detail: { reason: input.reason } },
     ]);

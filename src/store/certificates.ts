@@ -63,6 +63,10 @@ export interface CertificateRepo {
   /** Step 6: the signed certificate, in the caller's transaction. */
   markIssued(tx: Queryable, items: readonly { serial: Uint8Array; der: Uint8Array }[], at: Date): Promise<number>;
   markFailed(serials: readonly Uint8Array[]): Promise<void>;
+  /** NOTIFY other sessions in the caller's transaction (delivered at commit). */
+  notify(tx: Queryable, channel: string, payload: string): Promise<void>;
+  /** A self-signed root's own certificate, stored issued in the caller's transaction. */
+  insertIssued(tx: Queryable, r: { serial: Uint8Array; issuerId: string; profile: string; subject: string; identity: string | null; keySha256: Uint8Array; notBefore: Date; notAfter: Date; tbs: Uint8Array; der: Uint8Array; requestedBy: string }): Promise<void>;
   get(serial: Uint8Array): Promise<CertificateRow | null>;
   list(filter: CertificateListFilter): Promise<CertificateRow[]>;
   /** The identities (other than `identity`) holding a live certificate for this key. */
@@ -94,7 +98,6 @@ interface Row {
 
 const COLUMNS = 'serial, issuer_id, profile, status, subject, identity, not_before, not_after, der, requested_by, reserved_at, issued_at, revoked_at, revocation_reason';
 const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-const hex = (b: Uint8Array): string => buf(b).toString('hex');
 
 const toRow = (r: Row): CertificateRow => ({
   serial: new Uint8Array(r.serial),
@@ -153,6 +156,16 @@ export function certificateRepo(db: Queryable): CertificateRepo {
       if (serials.length === 0) return;
       await db.query(`UPDATE certificates SET status = 'failed' WHERE serial = ANY($1::bytea[]) AND status IN ('reserved', 'signing')`, [serials.map(buf)]);
     },
+    async notify(tx, channel, payload) {
+      await tx.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async insertIssued(tx, r) {
+      await tx.query(
+        `INSERT INTO certificates (serial, issuer_id, profile, status, subject, identity, key_sha256, not_before, not_after, tbs, der, requested_by, issued_at)
+         VALUES ($1, $2, $3, 'issued', $4, $5, $6, $7, $8, $9, $10, $11, now())`,
+        [buf(r.serial), r.issuerId, r.profile, r.subject, r.identity, buf(r.keySha256), r.notBefore, r.notAfter, buf(r.tbs), buf(r.der), r.requestedBy],
+      );
+    },
     async get(serial) {
       const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM certificates WHERE serial = $1`, [buf(serial)]);
       return rows[0] ? toRow(rows[0]) : null;
@@ -206,5 +219,3 @@ export function certificateRepo(db: Queryable): CertificateRepo {
     },
   };
 }
-
-export { hex as serialHex };
