@@ -7,6 +7,7 @@ import { caServiceKeyRepo, type CaServiceKeyRepo } from './ca-service-keys.js';
 import { certificateRepo, type CertificateRepo } from './certificates.js';
 import { certificateStatusRepo, type CertificateStatusRepo } from './certificate-status.js';
 import { connectorRepo, type ConnectorRepo } from './connectors.js';
+import { contractRepo, type ContractRepo } from './contracts.js';
 import { credentialRepo, type CredentialRepo } from './credentials.js';
 import type { Db } from './db.js';
 import { eventRepo, type EventRepo } from './events.js';
@@ -34,6 +35,7 @@ export interface Store {
   scheduledRevocations: ScheduledRevocationRepo;
   stationPasswords: StationPasswordRepo;
   certificateStatus: CertificateStatusRepo;
+  contracts: ContractRepo;
 }
 
 export function createStore(db: Db): Store {
@@ -54,5 +56,6 @@ export function createStore(db: Db): Store {
     scheduledRevocations: scheduledRevocationRepo(db),
     stationPasswords: stationPasswordRepo(db),
     certificateStatus: certificateStatusRepo(db),
+    contracts: contractRepo(db),
   };
 }
