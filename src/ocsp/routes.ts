@@ -95,20 +95,16 @@ export async function registerOcspRoutes(app: FastifyInstance, deps: OcspRouteDe
     // Below fastify altogether: once the app is ready, the node server's own 'request' event answers
     // the same common case for the exact POST paths, before fastify's request and reply objects are
     // built (about 15% of the cached answer's cost). Everything else goes to fastify unchanged.
+    // GET requests under the route's path are answered there too (same answer, same headers).
     const rawPaths = new Set([`${scope.prefix}${OCSP_PATH}`, `${scope.prefix}${OCSP_PATH}/`]);
     scope.addHook('onReady', function (this: FastifyInstance, hookDone: (err?: Error) => void) {
-      installRawPost(this.server, rawPaths, bodyLimit, responder);
+      installRawListener(this.server, { postPaths: rawPaths, getPrefix: `${scope.prefix}${OCSP_PATH}/`, bodyLimit, responder });
       hookDone();
     });
     const getSchema = { tags: ['ocsp'], summary: 'OCSP request (RFC 6960 A.1, RFC 5019 5): URL-encoded base64 of the DER request in the path' };
     // The static part of the GET route as it appears in the raw URL (under the app's prefix, if any).
     const getPrefix = `${scope.prefix}${OCSP_PATH}/`;
-    scope.get(`${OCSP_PATH}/*`, { logLevel, schema: getSchema }, async (req, reply) => {
-      const text = base64FromPath(req, getPrefix);
-      let answer = await responder.respond(decodeBase64Path(text));
-      if (answer.responseStatus === 'malformedRequest') answer = await answerRepaired(text, answer, responder);
-      return sendAnswer(req, reply, answer, true, responder);
-    });
+    scope.get(`${OCSP_PATH}/*`, { logLevel, schema: getSchema }, async (req, reply) => sendAnswer(req, reply, await answerGet(base64FromPath(req, getPrefix), responder), true, responder));
     done();
   });
 }
@@ -201,6 +197,12 @@ async function answerRepaired(text: string, fallback: OcspAnswer, responder: Pic
   return best;
 }
 
+/** The answer to a GET request's base64 text, repairing a proxy-collapsed '//' (below). */
+async function answerGet(text: string, responder: Pick<OcspResponder, 'respond'>): Promise<OcspAnswer> {
+  const answer = await responder.respond(decodeBase64Path(text));
+  return answer.responseStatus === 'malformedRequest' ? answerRepaired(text, answer, responder) : answer;
+}
+
 /** What is sent for one answer, prepared once: answers are cached, so most requests reuse it. */
 interface Prepared {
   body: Buffer;
@@ -235,9 +237,13 @@ function prepare(answer: OcspAnswer): Prepared {
  * says nothing about a certificate).
  */
 function sendAnswer(req: FastifyRequest, reply: FastifyReply, answer: OcspAnswer, get: boolean, responder: Pick<OcspResponder, 'now'>): FastifyReply {
-  const p = prepare(answer);
   reply.hijack();
-  const res = reply.raw;
+  writeAnswer(req.raw, reply.raw, answer, get, responder);
+  return reply;
+}
+
+function writeAnswer(req: IncomingMessage, res: ServerResponse, answer: OcspAnswer, get: boolean, responder: Pick<OcspResponder, 'now'>): void {
+  const p = prepare(answer);
   const c = p.cacheable;
   if (!get || !c) {
     res.writeHead(200, p.noStore);
@@ -252,39 +258,45 @@ function sendAnswer(req: FastifyRequest, reply: FastifyReply, answer: OcspAnswer
     if (req.headers['if-none-match'] === c.etag) {
       res.writeHead(304, c.notModified);
       res.end();
-      return reply;
+      return;
     }
     res.writeHead(200, c.headers);
   }
   res.end(req.method === 'HEAD' ? undefined : p.body);
-  return reply;
 }
 
 const rawInstalled = new WeakSet<object>();
 
-function installRawPost(server: Server, paths: ReadonlySet<string>, bodyLimit: number, responder: Pick<OcspResponder, 'respond'>): void {
+interface RawListenerOptions {
+  postPaths: ReadonlySet<string>;
+  getPrefix: string;
+  bodyLimit: number;
+  responder: Pick<OcspResponder, 'respond' | 'now'>;
+}
+
+function installRawListener(server: Server, o: RawListenerOptions): void {
   if (rawInstalled.has(server)) return;
   rawInstalled.add(server);
+  const { postPaths, getPrefix, bodyLimit, responder } = o;
   const fastifyListeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
   server.removeAllListeners('request');
+  // respond() never throws (failures are OCSP error responses); a broken socket is dropped.
+  const fail = (req: IncomingMessage) => () => req.socket.destroy();
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '';
+    if ((req.method === 'GET' || req.method === 'HEAD') && url.length > getPrefix.length && url.startsWith(getPrefix)) {
+      answerGet(base64FromPath({ raw: req, params: {} }, getPrefix), responder).then((answer) => writeAnswer(req, res, answer, true, responder), fail(req));
+      return;
+    }
     const length = Number(req.headers['content-length']);
-    if (req.method === 'POST' && paths.has(req.url ?? '') && req.headers['content-type'] === OCSP_REQUEST_TYPE && length > 0 && length <= bodyLimit && req.headers['transfer-encoding'] === undefined) {
+    if (req.method === 'POST' && postPaths.has(url) && req.headers['content-type'] === OCSP_REQUEST_TYPE && length > 0 && length <= bodyLimit && req.headers['transfer-encoding'] === undefined) {
       readBody(req, length, (body) => {
         if (!body) {
           res.writeHead(400, ['content-type', 'text/plain', 'connection', 'close']);
           res.end('the body does not match Content-Length\n');
           return;
         }
-        // respond() never throws (failures are OCSP error responses); a broken socket is dropped.
-        responder.respond(body).then(
-          (answer) => {
-            const p = prepare(answer);
-            res.writeHead(200, p.noStore);
-            res.end(p.body);
-          },
-          () => req.socket.destroy(),
-        );
+        responder.respond(body).then((answer) => writeAnswer(req, res, answer, false, responder), fail(req));
       });
       return;
     }
