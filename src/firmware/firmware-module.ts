@@ -1,0 +1,179 @@
+// The composition of signed firmware (OCPP 2.0.1 L01-L04): images and signatures, hosting, the
+// update jobs and their dispatcher, campaigns, and publications. main.ts starts it once, puts its
+// handlers into the routing table, tells it about boots and connections, and registers its
+// download route on the HTTP edge.
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { CaService } from '../ca/ca-service.js';
+import type { CallHandler } from '../ocpp/handler.js';
+import type { Logger } from '../log.js';
+import type { StationBus } from '../ocpp/station-bus.js';
+import type { FirmwareJob } from '../store/firmware-jobs.js';
+import type { Store } from '../store/store.js';
+import { handleFirmwareStatusNotification } from '../csms/l-firmware/firmware-status-notification.js';
+import { handlePublishFirmwareStatusNotification } from '../csms/l-firmware/publish-firmware-status-notification.js';
+import { stepCampaigns } from './campaign-runner.js';
+import { DownloadMeter } from './download-meter.js';
+import { registerFirmwareHosting } from './firmware-hosting.js';
+import { createFirmwareUpdates, type FirmwareUpdates } from './firmware-updates.js';
+import { createImageService, type ImageService } from './image-service.js';
+import { createJobFlow } from './job-flow.js';
+import { loadManufacturerRoots } from './manufacturer-trust.js';
+import { createPublications, type Publications } from './publications.js';
+
+export interface FirmwareOptions {
+  store: Store;
+  ca: Pick<CaService, 'serviceSigner'>;
+  /** The station bus, or a getter for one that exists only once the OCPP server is created. */
+  bus: () => StationBus | null;
+  dataDir: string;
+  /** Base URL stations download images from. */
+  publicBaseUrl: () => string;
+  maxImageBytes: number;
+  /** PEM bundle of manufacturer roots; without it manufacturer signatures are refused. */
+  manufacturerRootsFile?: string | undefined;
+  linkTtlS: number;
+  jobTimeoutS: number;
+  log: Logger;
+  now?: () => Date;
+  /** How often jobs, deadlines and campaigns are looked at (default 2 s). */
+  tickMs?: number;
+  /** Failed sends before a job fails (default 3) and the delay between them (default 30 s). */
+  maxSendAttempts?: number;
+  resendDelayMs?: number;
+}
+
+export interface Firmware {
+  handlers: { FirmwareStatusNotification: CallHandler; PublishFirmwareStatusNotification: CallHandler };
+  images: ImageService;
+  updates: FirmwareUpdates;
+  publications: Publications;
+  meter: DownloadMeter;
+  /** BootNotification hook: the reported firmware version closes (or fails) the station's job. */
+  onBoot: (stationId: string, firmwareVersion: string | null, at: Date) => Promise<void>;
+  /** A station connected: queued jobs and planned campaign jobs for it can go now. */
+  stationConnected(stationId: string): void;
+  registerHosting(app: FastifyInstance): void;
+  /** One pass now; resolves when the sends it started have been answered. */
+  tick(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function startFirmware(opts: FirmwareOptions): Firmware {
+  const now = opts.now ?? (() => new Date());
+  const { store, log } = opts;
+  const dir = join(opts.dataDir, 'firmware');
+  const roots = opts.manufacturerRootsFile ? loadManufacturerRoots(opts.manufacturerRootsFile) : [];
+  const bus: Pick<StationBus, 'call' | 'isConnected'> = {
+    isConnected: (id) => opts.bus()?.isConnected(id) ?? false,
+    call: (id, action, payload, o) => {
+      const b = opts.bus();
+      return b ? b.call(id, action, payload, o) : Promise.reject(new Error('the OCPP server is not running'));
+    },
+  };
+  const meter = new DownloadMeter();
+  const images = createImageService({ images: store.firmwareImages, ca: opts.ca, dir, maxBytes: opts.maxImageBytes, manufacturerRoots: roots, now, log });
+  const inFlight = new Map<string, Promise<void>>();
+  let closed = false;
+  let running: Promise<void> | null = null;
+  let again = false;
+
+  const send = (job: FirmwareJob): void => {
+    if (closed || inFlight.has(job.id) || !bus.isConnected(job.stationId)) return;
+    const p = flow
+      .send(job)
+      .catch((err: unknown) => log.error({ err, jobId: job.id, stationId: job.stationId }, 'firmware update send failed'))
+      .finally(() => inFlight.delete(job.id));
+    inFlight.set(job.id, p);
+  };
+  const flow = createJobFlow({
+    jobs: store.firmwareJobs,
+    images: store.firmwareImages,
+    imageService: images,
+    bus,
+    baseUrl: opts.publicBaseUrl,
+    linkTtlMs: opts.linkTtlS * 1000,
+    jobTimeoutMs: opts.jobTimeoutS * 1000,
+    maxSendAttempts: opts.maxSendAttempts ?? 3,
+    resendDelayMs: opts.resendDelayMs ?? 30_000,
+    now,
+    log,
+    onFinished: (job) => {
+      if (job.campaignId) kick();
+    },
+  });
+  const campaignDeps = { campaigns: store.firmwareCampaigns, jobs: store.firmwareJobs, bus, now, log, launched: (jobs: FirmwareJob[]) => jobs.forEach(send) };
+
+  async function pass(): Promise<void> {
+    await flow.sweepOverdue();
+    await stepCampaigns(campaignDeps);
+    for (const job of await store.firmwareJobs.due(now(), 200)) send(job);
+  }
+
+  function run(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await pass();
+        } catch (err) {
+          log.error({ err }, 'firmware pass failed');
+        }
+      } while (again && !closed);
+    })().finally(() => (running = null));
+    return running;
+  }
+  const kick = (): void => void run();
+
+  const updates = createFirmwareUpdates({ store, imageService: images, now, log, kick });
+  const publications = createPublications({
+    publications: store.firmwarePublications,
+    images: store.firmwareImages,
+    stations: store.stations,
+    imageService: images,
+    bus,
+    baseUrl: opts.publicBaseUrl,
+    linkTtlMs: opts.linkTtlS * 1000,
+    now,
+    log,
+  });
+  const timer = setInterval(kick, opts.tickMs ?? 2000);
+  timer.unref();
+  kick();
+
+  return {
+    handlers: {
+      FirmwareStatusNotification: handleFirmwareStatusNotification({
+        onStatus: async (stationId, status, requestId, at) => {
+          await flow.onStatus(stationId, status, requestId, at);
+        },
+      }),
+      PublishFirmwareStatusNotification: handlePublishFirmwareStatusNotification({ onStatus: (s, st, r, l, at) => publications.onStatus(s, st, r, l, at) }),
+    },
+    images,
+    updates,
+    publications,
+    meter,
+    onBoot: async (stationId, version, at) => {
+      await flow.onBoot(stationId, version, at);
+      // A booted station can take the update that waited for it.
+      kick();
+    },
+    stationConnected: () => kick(),
+    registerHosting: (app) => registerFirmwareHosting(app, { images: store.firmwareImages, dir, meter, now, log }),
+    async tick() {
+      await run();
+      await Promise.all(inFlight.values());
+    },
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      await running;
+      await Promise.all(inFlight.values());
+    },
+  };
+}
