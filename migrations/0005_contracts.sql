@@ -34,7 +34,8 @@ CREATE TABLE contracts (
   CHECK ((origin = 'issued') = (serial IS NOT NULL))
 );
 CREATE INDEX contracts_emsp_idx ON contracts (emsp_id, created_at);
-CREATE INDEX contracts_emaid_idx ON contracts (emaid);
+-- eMAIDs are looked up with or without their check digit (the 15th character; ISO 15118-2 Annex H).
+CREATE INDEX contracts_emaid_idx ON contracts (left(emaid, 14));
 CREATE INDEX contracts_pcids_idx ON contracts USING gin (pcids);
 
 -- What happened to contracts, in order: the eMSP's event feed (poll by id, or webhooks).

@@ -1,11 +1,13 @@
 // Contracts (ISO 15118-2 contract certificates), their eMSPs and the eMSPs' event feed. Keys are
 // referenced by id only: the ciphertext lives in ca_keys and is opened by src/ca/key-vault.ts.
 import type { Queryable } from './db.js';
-import { pgJson } from './text.js';
+import { hasNul, pgJson } from './text.js';
 
 export interface EmspRow {
   id: string;
   name: string;
+  /** The CA issuing this eMSP's contract certificates; null: the configured default. */
+  issuerId: string | null;
   createdAt: Date;
 }
 
@@ -52,17 +54,23 @@ export interface ContractEventRow extends Required<NewContractEvent> {
 }
 
 export interface ContractRepo {
-  upsertEmsp(e: { id: string; name: string }, tx?: Queryable): Promise<void>;
+  upsertEmsp(e: { id: string; name: string; issuerId?: string | null }, tx?: Queryable): Promise<void>;
+  /** Inserts unless an eMSP with that id exists; true when inserted. */
+  insertEmsp(e: { id: string; name: string; issuerId: string | null }, tx?: Queryable): Promise<boolean>;
   getEmsp(id: string): Promise<EmspRow | null>;
   listEmsps(): Promise<EmspRow[]>;
   insert(c: NewContract, tx?: Queryable): Promise<void>;
   /** A contract by id; with `emspId`, only if it belongs to that eMSP. Deleted ones included. */
   get(id: string, emspId?: string): Promise<ContractRow | null>;
   /** An eMSP's contracts, oldest first, not deleted; `after` is the last id of the previous page. */
-  listForEmsp(emspId: string, opts: { limit: number; after?: string }): Promise<ContractRow[]>;
+  listForEmsp(emspId: string, opts: { limit: number; after?: string | undefined }): Promise<ContractRow[]>;
   /** Contracts bound to this PCID that are neither deleted nor revoked (expired ones included: the caller decides). */
   findForPcid(pcid: string): Promise<ContractRow[]>;
-  /** Contracts with this eMAID, not deleted (revoked and expired ones included). */
+  /**
+   * Contracts with this eMAID (normalized), with or without its check digit: the first 14
+   * characters decide, the check digit being a function of them. Not deleted; revoked and expired
+   * ones included; newest notAfter first.
+   */
   findForEmaid(emaid: string): Promise<ContractRow[]>;
   /** Marks revoked once; false when already revoked or deleted. */
   markRevoked(id: string, at: Date, reason: string, tx?: Queryable): Promise<boolean>;
@@ -118,6 +126,15 @@ function toContract(r: Row): ContractRow {
   };
 }
 
+interface EmspDbRow {
+  id: string;
+  name: string;
+  issuer_id: string | null;
+  created_at: Date;
+}
+
+const toEmsp = (r: EmspDbRow): EmspRow => ({ id: r.id, name: r.name, issuerId: r.issuer_id, createdAt: r.created_at });
+
 interface EventRow {
   id: string;
   emsp_id: string;
@@ -131,16 +148,21 @@ interface EventRow {
 export function contractRepo(db: Queryable): ContractRepo {
   return {
     async upsertEmsp(e, tx = db) {
-      await tx.query('INSERT INTO emsps (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name', [e.id, e.name]);
+      if (e.issuerId === undefined) await tx.query('INSERT INTO emsps (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name', [e.id, e.name]);
+      else await tx.query('INSERT INTO emsps (id, name, issuer_id) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, issuer_id = EXCLUDED.issuer_id', [e.id, e.name, e.issuerId]);
+    },
+    async insertEmsp(e, tx = db) {
+      const r = await tx.query('INSERT INTO emsps (id, name, issuer_id) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [e.id, e.name, e.issuerId]);
+      return r.rowCount === 1;
     },
     async getEmsp(id) {
-      const { rows } = await db.query<{ id: string; name: string; created_at: Date }>('SELECT id, name, created_at FROM emsps WHERE id = $1', [id]);
-      const r = rows[0];
-      return r ? { id: r.id, name: r.name, createdAt: r.created_at } : null;
+      if (hasNul(id)) return null;
+      const { rows } = await db.query<EmspDbRow>('SELECT id, name, issuer_id, created_at FROM emsps WHERE id = $1', [id]);
+      return rows[0] ? toEmsp(rows[0]) : null;
     },
     async listEmsps() {
-      const { rows } = await db.query<{ id: string; name: string; created_at: Date }>('SELECT id, name, created_at FROM emsps ORDER BY id');
-      return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
+      const { rows } = await db.query<EmspDbRow>('SELECT id, name, issuer_id, created_at FROM emsps ORDER BY id');
+      return rows.map(toEmsp);
     },
     async insert(c, tx = db) {
       await tx.query(
@@ -150,6 +172,7 @@ export function contractRepo(db: Queryable): ContractRepo {
       );
     },
     async get(id, emspId) {
+      if (hasNul(id) || (emspId !== undefined && hasNul(emspId))) return null;
       const { rows } = emspId === undefined
         ? await db.query<Row>(`SELECT ${COLUMNS} FROM contracts WHERE id = $1`, [id])
         : await db.query<Row>(`SELECT ${COLUMNS} FROM contracts WHERE id = $1 AND emsp_id = $2`, [id, emspId]);
@@ -174,7 +197,7 @@ export function contractRepo(db: Queryable): ContractRepo {
       return rows.map(toContract);
     },
     async findForEmaid(emaid) {
-      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM contracts WHERE emaid = $1 AND deleted_at IS NULL ORDER BY not_after DESC, id`, [emaid]);
+      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM contracts WHERE left(emaid, 14) = left($1, 14) AND deleted_at IS NULL ORDER BY not_after DESC, id`, [emaid]);
       return rows.map(toContract);
     },
     async markRevoked(id, at, reason, tx = db) {
