@@ -4,14 +4,14 @@ export class BitWriter {
   private buffer = new Uint8Array(256);
   private position = 0;
 
-  // `count` <= 32 low bits of a non-negative `value`.
+  // `count` <= 32 low bits of a non-negative `value` (below 2^32, so `>>>` reads it whole).
   writeBits(value: number, count: number): void {
     this.ensure(this.position + count);
     let left = count;
     while (left > 0) {
       const offset = this.position & 7;
-      const take = Math.min(left, 8 - offset);
-      const chunk = Math.floor(value / 2 ** (left - take)) & ((1 << take) - 1);
+      const take = left < 8 - offset ? left : 8 - offset;
+      const chunk = (value >>> (left - take)) & ((1 << take) - 1);
       const index = this.position >>> 3;
       this.buffer[index] = (this.buffer[index] ?? 0) | (chunk << (8 - offset - take));
       this.position += take;
@@ -21,6 +21,23 @@ export class BitWriter {
 
   writeByte(value: number): void {
     this.writeBits(value & 0xff, 8);
+  }
+
+  // Octets in a row (binary values, 7.1.6): copied when aligned, shifted across byte borders otherwise.
+  writeBytes(bytes: Uint8Array): void {
+    this.ensure(this.position + bytes.length * 8);
+    const offset = this.position & 7;
+    let index = this.position >>> 3;
+    if (offset === 0) this.buffer.set(bytes, index);
+    else {
+      const buffer = this.buffer;
+      for (const octet of bytes) {
+        buffer[index] = (buffer[index] ?? 0) | (octet >>> offset);
+        index++;
+        buffer[index] = (octet << (8 - offset)) & 0xff;
+      }
+    }
+    this.position += bytes.length * 8;
   }
 
   toBytes(): Uint8Array {

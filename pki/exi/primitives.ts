@@ -33,6 +33,16 @@ export function readUnsigned(reader: BitReader): number {
 }
 
 export function writeUnsigned(writer: BitWriter, value: number | bigint): void {
+  // Lengths and string-table ids are small numbers: no BigInt on that path.
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+    let small = value;
+    for (;;) {
+      const group = small % 128;
+      small = Math.floor(small / 128);
+      writer.writeBits(small === 0 ? group : group | 0x80, 8);
+      if (small === 0) return;
+    }
+  }
   let rest = BigInt(value);
   if (rest < 0n) throw new ExiError('INVALID_MESSAGE', 'unsigned integer is negative');
   for (;;) {
@@ -78,7 +88,7 @@ export function writeBinary(writer: BitWriter, value: Uint8Array, maxLength = Nu
   if (!(value instanceof Uint8Array)) throw new ExiError('INVALID_MESSAGE', 'binary value is not a Uint8Array');
   if (value.length > maxLength) throw new ExiError('INVALID_MESSAGE', `binary value of ${value.length} octets exceeds ${maxLength}`);
   writeUnsigned(writer, value.length);
-  for (const octet of value) writer.writeByte(octet);
+  writer.writeBytes(value);
 }
 
 // 7.1.8 n-bit Unsigned Integer, as used for enumerations (7.1.9) and bounded integers.
