@@ -51,6 +51,25 @@ export interface ConfigValues {
   ocppTlsKeyFile?: string;
   clientCertHeader?: string;
   trustedProxies?: string;
+  firmwareRootsFile?: string;
+  firmwareMaxBytes: number;
+  firmwareUrlTtlS: number;
+  firmwareJobTimeoutS: number;
+  contractIssuer: string;
+  moRootsFile?: string;
+  oemRootsFile?: string;
+  contractPoolsFile?: string;
+  emspIdpIssuer?: string;
+  emspIdpAudience?: string;
+  emspIdpJwksUrl?: string;
+  emspIdpEmspClaim: string;
+  webhookPollMs: number;
+  webhookRetryBaseMs: number;
+  webhookMaxAttempts: number;
+  ocspIssuersFile?: string;
+  ocspFetchAllow?: string;
+  ocspFetchTimeoutMs: number;
+  ocspNoNextUpdateHoldS: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -90,5 +109,24 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'ocppTlsKeyFile', flag: '--ocpp-tls-key', env: 'PLUGTRUST_OCPP_TLS_KEY', type: 'string', description: 'PEM private key for --ocpp-tls-cert' },
   { key: 'clientCertHeader', flag: '--client-cert-header', env: 'PLUGTRUST_CLIENT_CERT_HEADER', type: 'string', description: 'header in which a TLS-terminating proxy passes the station certificate (URL-encoded PEM, e.g. X-SSL-Client-Cert); believed only from --trusted-proxies' },
   { key: 'trustedProxies', flag: '--trusted-proxies', env: 'PLUGTRUST_TRUSTED_PROXIES', type: 'string', description: 'comma-separated peer addresses of TLS-terminating proxies whose --client-cert-header and X-Forwarded-Proto are believed' },
+  { key: 'firmwareRootsFile', flag: '--firmware-roots-file', env: 'PLUGTRUST_FIRMWARE_ROOTS_FILE', type: 'string', description: 'PEM bundle of manufacturer root certificates against which manufacturer firmware signing certificates are verified (OCPP 2.0.1 L01); without it only images signed by our firmware-signer key can be used' },
+  { key: 'firmwareMaxBytes', flag: '--firmware-max-bytes', env: 'PLUGTRUST_FIRMWARE_MAX_BYTES', type: 'integer', default: 536870912, min: 1, max: 4294967296, description: 'largest firmware image accepted by upload, in bytes' },
+  { key: 'firmwareUrlTtlS', flag: '--firmware-url-ttl', env: 'PLUGTRUST_FIRMWARE_URL_TTL', type: 'integer', default: 86400, min: 60, max: 2592000, description: 'seconds a firmware download URL stays valid after its retrieve time' },
+  { key: 'firmwareJobTimeoutS', flag: '--firmware-job-timeout', env: 'PLUGTRUST_FIRMWARE_JOB_TIMEOUT', type: 'integer', default: 172800, min: 10, max: 2592000, description: 'seconds without news from a station (after the retrieve and install times) before its firmware update fails with Timeout' },
+  { key: 'contractIssuer', flag: '--contract-issuer', env: 'PLUGTRUST_CONTRACT_ISSUER', type: 'string', default: 'mo-sub-ca-2', description: 'the MO Sub-CA 2 that issues contract certificates for eMSPs without their own issuer' },
+  { key: 'moRootsFile', flag: '--mo-roots-file', env: 'PLUGTRUST_MO_ROOTS_FILE', type: 'string', description: 'PEM file of further MO root certificates that uploaded contract certificates may chain to (the MO roots we operate are always trusted)' },
+  { key: 'oemRootsFile', flag: '--oem-roots-file', env: 'PLUGTRUST_OEM_ROOTS_FILE', type: 'string', description: 'PEM file of OEM roots and OEM sub-CAs that OEM provisioning certificates may chain to in Get15118EVCertificate (the OEM CAs we operate are always trusted)' },
+  { key: 'contractPoolsFile', flag: '--contract-pools-file', env: 'PLUGTRUST_CONTRACT_POOLS_FILE', type: 'string', description: 'JSON file of external contract certificate pools (Open Plug&Charge /v1/ccp/signedContractData) and the eMSPs each serves; see README' },
+  { key: 'emspIdpIssuer', flag: '--emsp-idp-issuer', env: 'PLUGTRUST_EMSP_IDP_ISSUER', type: 'string', description: 'issuer (iss) of eMSP API tokens from an external identity provider; with --emsp-idp-audience and --emsp-idp-jwks-url' },
+  { key: 'emspIdpAudience', flag: '--emsp-idp-audience', env: 'PLUGTRUST_EMSP_IDP_AUDIENCE', type: 'string', description: 'audience (aud) that external eMSP API tokens must carry' },
+  { key: 'emspIdpJwksUrl', flag: '--emsp-idp-jwks-url', env: 'PLUGTRUST_EMSP_IDP_JWKS_URL', type: 'string', description: 'JWKS URL of the external identity provider that signs eMSP API tokens' },
+  { key: 'emspIdpEmspClaim', flag: '--emsp-idp-emsp-claim', env: 'PLUGTRUST_EMSP_IDP_EMSP_CLAIM', type: 'string', default: 'emsp_id', description: 'claim of an external eMSP API token that names the eMSP (tenant)' },
+  { key: 'webhookPollMs', flag: '--webhook-poll-ms', env: 'PLUGTRUST_WEBHOOK_POLL_MS', type: 'integer', default: 1000, min: 20, max: 60000, description: 'how often the webhook delivery job looks for contract events recorded by other processes' },
+  { key: 'webhookRetryBaseMs', flag: '--webhook-retry-base-ms', env: 'PLUGTRUST_WEBHOOK_RETRY_BASE_MS', type: 'integer', default: 5000, min: 10, max: 3600000, description: 'first retry delay of a failed webhook delivery; doubled per attempt (at most one hour)' },
+  { key: 'webhookMaxAttempts', flag: '--webhook-max-attempts', env: 'PLUGTRUST_WEBHOOK_MAX_ATTEMPTS', type: 'integer', default: 10, min: 1, max: 100, description: 'delivery attempts of one event to one webhook before it is marked failed and the next event goes out' },
+  { key: 'ocspIssuersFile', flag: '--ocsp-issuers-file', env: 'PLUGTRUST_OCSP_ISSUERS_FILE', type: 'string', description: 'PEM file of further CA certificates (foreign V2G/MO sub-CAs) whose OCSP answers GetCertificateStatus and Authorize may verify; the MO roots and our own CAs are always known' },
+  { key: 'ocspFetchAllow', flag: '--ocsp-fetch-allow', env: 'PLUGTRUST_OCSP_FETCH_ALLOW', type: 'string', description: 'comma-separated hosts (host or host:port) of foreign OCSP responders the CSMS may query for stations; unset: any http(s) responder on a public address (loopback, private and link-local addresses are refused)' },
+  { key: 'ocspFetchTimeoutMs', flag: '--ocsp-fetch-timeout-ms', env: 'PLUGTRUST_OCSP_FETCH_TIMEOUT_MS', type: 'integer', default: 5000, min: 100, max: 60000, description: 'timeout of one request to a foreign OCSP responder (retried once on failure)' },
+  { key: 'ocspNoNextUpdateHoldS', flag: '--ocsp-no-next-update-hold', env: 'PLUGTRUST_OCSP_NO_NEXT_UPDATE_HOLD', type: 'integer', default: 60, min: 0, max: 3600, description: 'seconds a foreign OCSP answer without nextUpdate is served from the cache (0: fetched for every request)' },
   { key: 'logLevel', flag: '--log-level', env: 'PLUGTRUST_LOG_LEVEL', type: 'string', default: 'info', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], description: 'log level' },
 ];

@@ -21,6 +21,9 @@ import { createOcppServer, type OcppServer } from './ocpp/server.js';
 import type { PerMessageDeflateOptions } from 'ws';
 import type { StationBus } from './ocpp/station-bus.js';
 import { startCertificateSigning } from './csms/a-security/certificate-signing.js';
+import { startCampaignEngine, type CampaignEngine } from './inventory/campaign-engine.js';
+import { startStatusServices, type StatusServices } from './csms/c-authorization/status-services.js';
+import { readPemCertificateFile } from './ocsp-client/pem-certificates.js';
 import { admitRegisteredStations, type UpgradeAuthenticator } from './ocpp/upgrade-auth.js';
 import { createOcppTls } from './ocpp/ocpp-tls-start.js';
 import { parseTrustedProxies } from './ocpp/proxy-client-cert.js';
@@ -44,6 +47,19 @@ import { estTrustAnchors } from './est/est-config.js';
 import { loadEstConfigFile } from './est/est-config-file.js';
 import { EstError } from './est/est-error.js';
 import { startEstServer, type EstServer } from './est/est-server.js';
+import { startFirmware, type Firmware } from './firmware/firmware-module.js';
+import { registerFirmwareRoutes } from './api/firmware-routes.js';
+import { startContractProvider } from './contract-provider/start-contract-provider.js';
+import { loadContractPoolsFile, loadOemRootsFile } from './contract-provider/provider-config-files.js';
+import { registerContractPoolRoutes } from './contract-provider/contract-pool-routes.js';
+import { handleGet15118EvCertificate } from './csms/m-iso15118-certs/get-15118-ev-certificate.js';
+import { createContractService, type ContractService } from './contracts/contract-service.js';
+import { loadMoRootsFile } from './contracts/mo-roots-file.js';
+import { createWebhooks } from './contracts/webhooks.js';
+import { registerContractRoutes } from './api/contract-routes.js';
+import { createEmspAuth, emspIdpConfig } from './api/emsp-auth.js';
+import { registerEmspRoutes } from './api/emsp-routes.js';
+import { startWebhookDelivery } from './jobs/webhook-delivery.js';
 
 export interface StartOptions {
   log?: Logger;
@@ -65,6 +81,12 @@ export interface RunningCsms {
   ca: CaService;
   ocspResponder: OcspResponder;
   crlPublisher: CrlPublisher;
+  /** Signed firmware (L01-L04): images, updates, campaigns, publications. */
+  firmware: Firmware;
+  /** M06 GetCertificateStatus and C07 Authorize: the foreign OCSP client, its cache, the known certificates. */
+  statusServices: StatusServices;
+  /** Contract certificates of eMSPs (issue, upload, revoke; keys for M01/M02). */
+  contracts: ContractService;
   metrics: Metrics;
   ocppPort: number;
   httpPort: number;
@@ -120,6 +142,7 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
     // RFC 6960 and the issue: a revocation is visible in OCSP at once.
     ca.onRevoked((r) => ocspResponder.invalidate(r.issuerId, Buffer.from(r.serial, 'hex')));
     const crlPublisher = createCrlPublisher({ store, issuers: ca.issuers, log, validityHours: config.crlValidityH });
+    const contracts = createContractService({ store, ca, kek, issuerId: config.contractIssuer, extraMoRoots: loadMoRootsFile(config.moRootsFile), log });
     attachCrlPublisher(ca, crlPublisher);
     let est: EstServer | null = null;
     let reloadOcppTls: (() => Promise<void>) | null = null;
@@ -154,7 +177,32 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
     let ocppBus: StationBus | null = null;
     const signing = startCertificateSigning({ store, ca, bus: () => ocppBus, log, cpoName: config.cpoName });
     cleanup.unshift(() => signing.close());
-    const routes = buildRoutes({ store, heartbeatIntervalS: config.heartbeatIntervalS, bootRetryIntervalS: config.bootRetryIntervalS, signCertificate: signing.handlers.SignCertificate, metrics });
+    // Certificate campaigns (M03-M05 across the fleet) start once the bus exists, below.
+    let campaignEngine: CampaignEngine | null = null;
+    // Signed firmware (L01-L04): images under <data-dir>/firmware, served at expiring URLs of the HTTP edge.
+    const firmware = startFirmware({
+      store,
+      ca,
+      bus: () => ocppBus,
+      dataDir: config.dataDir,
+      publicBaseUrl: () => config.publicUrl ?? `http://localhost:${httpPortBound}`,
+      maxImageBytes: config.firmwareMaxBytes,
+      manufacturerRootsFile: config.firmwareRootsFile,
+      linkTtlS: config.firmwareUrlTtlS,
+      jobTimeoutS: config.firmwareJobTimeoutS,
+      log,
+    });
+    cleanup.unshift(() => firmware.close());
+    // Certificate status for stations (M06) and Plug & Charge authorization (C07).
+    const statusServices = startStatusServices({
+      store, responder: ocspResponder, moRoots: loadMoRootsFile(config.moRootsFile),
+      ocspIssuers: config.ocspIssuersFile === undefined ? [] : readPemCertificateFile('ocspIssuersFile', config.ocspIssuersFile),
+      fetchAllow: config.ocspFetchAllow, fetchTimeoutMs: config.ocspFetchTimeoutMs, noNextUpdateHoldS: config.ocspNoNextUpdateHoldS, log,
+    });
+    await statusServices.known.refresh();
+    // Contract certificates for EVs (M01/M02): ours, or an external pool's per eMSP.
+    const contractProvider = startContractProvider({ store, ca, contracts, kek, oemCertificates: loadOemRootsFile(config.oemRootsFile), pools: loadContractPoolsFile(config.contractPoolsFile), log });
+    const routes = buildRoutes({ store, heartbeatIntervalS: config.heartbeatIntervalS, bootRetryIntervalS: config.bootRetryIntervalS, signCertificate: signing.handlers.SignCertificate, firmware: firmware.handlers, onBoot: firmware.onBoot, metrics, authorize: statusServices.handlers.Authorize, getCertificateStatus: statusServices.handlers.GetCertificateStatus, get15118EvCertificate: handleGet15118EvCertificate({ provider: contractProvider, log }) });
     const routeOf = (action: Ocpp201Action) => (action in routes ? routes[action as CsToCsmsAction] : undefined);
     const frameLog = startFrameLog({ frames: store.frames, metrics, log, retentionDays: config.frameRetentionDays });
     const presence = new PresenceWriter(store.stations, log);
@@ -170,6 +218,9 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
         connected: (id, at) => {
           presence.connected(id, at);
           signing.outbox.stationConnected(id);
+          // ... and its pending certificate campaign steps.
+          campaignEngine?.stationConnected(id);
+          firmware.stationConnected(id);
         },
       },
       autoRegister: config.autoRegister ? { registrationStatus: config.autoRegisterStatus } : false,
@@ -195,16 +246,31 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
     });
     cleanup.unshift(() => ocpp.close());
     ocppBus = ocpp.bus;
+    const campaigns = startCampaignEngine({ store, bus: ocpp.bus, log, now: () => new Date() });
+    campaignEngine = campaigns;
+    cleanup.unshift(() => campaigns.close());
     const ocppPort = await listen(ocpp.http, config.ocppPort, config.ocppHost);
 
     // Step 5: the HTTP edge (operator API, OCSP, CRLs); health and metrics apart when an ops port is configured.
     const auth = createOperatorAuth({ credentials: store.credentials, tokenTtlS: config.tokenTtlS });
-    const api = await buildApiApp({ store, bus: ocpp.bus, logger: log, config, auth, ca });
+    const api = await buildApiApp({ store, bus: ocpp.bus, logger: log, config, auth, ca, certificateCampaigns: campaigns });
     await registerOcspRoutes(api, { responder: ocspResponder });
     await registerCrlRoutes(api, { publisher: crlPublisher });
+    // Contracts: the operator's routes and the eMSP API (its own tokens), and webhook delivery.
+    const webhooks = createWebhooks({ repo: store.emspApi, kek });
+    const emspAuth = createEmspAuth({ credentials: store.credentials, clients: store.emspApi, emsps: store.contracts, tokenTtlS: config.tokenTtlS, idp: emspIdpConfig(config) });
+    await registerContractRoutes(api, { contracts, store, auth });
+    const documentEmspApi = await registerEmspRoutes(api, { contracts, webhooks, store, auth: emspAuth, tokenTtlS: config.tokenTtlS });
+    const webhookDelivery = startWebhookDelivery({ db, repo: store.emspApi, webhooks, log, pollMs: config.webhookPollMs, retryBaseMs: config.webhookRetryBaseMs, maxAttempts: config.webhookMaxAttempts });
+    contracts.onEvent(() => webhookDelivery.nudge());
+    cleanup.unshift(() => webhookDelivery.stop());
+    await registerFirmwareRoutes(api, { firmware, store, auth, maxImageBytes: config.firmwareMaxBytes });
+    firmware.registerHosting(api);
+    registerContractPoolRoutes(api, { provider: contractProvider, auth });
     if (config.opsPort === undefined) registerOpsRoutes(api, { db, metrics });
     cleanup.unshift(() => api.close());
     const httpPort = await listenFastify(api, config.httpPort, config.httpHost);
+    documentEmspApi();
     httpPortBound = httpPort;
     await maintenance.start();
     // Step 6: EST enrollment for peer CSMSs, when configured (after the maintenance pass, so that
@@ -247,7 +313,7 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
 
     let closing: Promise<void> | null = null;
     return {
-      config, store, bus: ocpp.bus, ocpp, ca, ocspResponder, crlPublisher, metrics, ocppPort, ocppTlsPort, httpPort, opsPort, estPort, log, generatedCredential,
+      config, store, bus: ocpp.bus, ocpp, ca, ocspResponder, crlPublisher, firmware, statusServices, contracts, metrics, ocppPort, ocppTlsPort, httpPort, opsPort, estPort, log, generatedCredential,
       close: () => (closing ??= runAll(cleanup, log)),
     };
   } catch (err) {

@@ -9,6 +9,9 @@ import type { Store } from '../store/store.js';
 import type { CaService } from '../ca/ca-service.js';
 import { registerCaRoutes } from './ca-routes.js';
 import { registerCallRoutes } from './call-routes.js';
+import { registerCampaignRoutes } from './campaign-routes.js';
+import { registerFleetReportRoutes } from './fleet-report-routes.js';
+import { registerInventoryRoutes } from './inventory-routes.js';
 import { problemSchema } from './common-schemas.js';
 import { registerFormParser } from './form-parser.js';
 import { DOCS_PREFIX, openApiOptions } from './openapi-options.js';
@@ -24,9 +27,11 @@ import { registerStationRoutes } from './station-routes.js';
 import { registerTokenRoute } from './token-route.js';
 
 export interface ApiDeps {
-  store: Pick<Store, 'stations' | 'stationPasswords' | 'connectors' | 'events' | 'frames' | 'credentials' | 'certificates' | 'caAudit' | 'signingRequests'>;
+  store: Pick<Store, 'stations' | 'stationPasswords' | 'connectors' | 'events' | 'frames' | 'credentials' | 'certificates' | 'caAudit' | 'signingRequests' | 'certificateInventory' | 'certificateCampaigns'>;
   /** The CA: its operator routes are served when given. */
   ca?: CaService;
+  /** The certificate campaign engine, told when a campaign is created or resumed. */
+  certificateCampaigns?: { kick(): void };
   bus: StationBus;
   logger: Logger;
   config: Pick<Config, 'tokenTtlS'>;
@@ -62,6 +67,9 @@ export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   registerStationLogRoutes(app, deps);
   registerStationCertificateRoutes(app, deps);
   registerCallRoutes(app, deps);
+  registerInventoryRoutes(app, deps);
+  registerCampaignRoutes(app, { store: deps.store, auth: deps.auth, ...(deps.certificateCampaigns ? { campaigns: deps.certificateCampaigns } : {}) });
+  registerFleetReportRoutes(app, deps);
   if (deps.ca) registerCaRoutes(app, { ca: deps.ca, store: deps.store, auth: deps.auth });
   return app;
 }

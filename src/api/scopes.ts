@@ -1,6 +1,6 @@
 // Operator API scopes (RFC 6749 §3.3 scope tokens). A token carries a subset of its credential's.
 
-export const OPERATOR_SCOPES = ['stations:read', 'stations:write', 'calls:send', 'ca:read', 'ca:issue', 'ca:revoke'] as const;
+export const OPERATOR_SCOPES = ['stations:read', 'stations:write', 'calls:send', 'ca:read', 'ca:issue', 'ca:revoke', 'certificates:install', 'contracts:read', 'contracts:write', 'firmware:read', 'firmware:write'] as const;
 
 export type OperatorScope = (typeof OPERATOR_SCOPES)[number];
 
@@ -11,6 +11,11 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<OperatorScope, string>> = {
   'ca:read': 'Read CAs, certificates and the CA audit log',
   'ca:issue': 'Issue certificates from CSRs',
   'ca:revoke': 'Revoke certificates',
+  'certificates:install': 'Install and delete CA certificates on stations, read their installed certificates, run certificate campaigns',
+  'contracts:read': 'Read eMSPs, their contracts and contract events',
+  'contracts:write': 'Create eMSPs and their API clients; create, upload, revoke and delete contracts on any eMSP\'s behalf',
+  'firmware:read': 'Read firmware images, updates, campaigns and publications',
+  'firmware:write': 'Upload and sign firmware images, update station firmware, run firmware campaigns and publications',
 };
 
 const SCOPE_SET: ReadonlySet<string> = new Set(OPERATOR_SCOPES);

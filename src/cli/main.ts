@@ -2,6 +2,7 @@
 // plugtrust: the command line. `start` runs the CSMS, `migrate` brings the database schema up
 // to date, `sim` runs a charging-station simulator. Every command has --help.
 import { auditCommand } from './audit-command.js';
+import { contractCommand } from './contract-command.js';
 import { estCommand } from './est-command.js';
 import { pkiCommand } from './pki-command.js';
 import { simCommand } from './sim-command.js';
@@ -15,6 +16,7 @@ Commands:
   sim       run a charging-station simulator against a CSMS
   pki       the certificate authority: init, export, issue, revoke, list, show, import
   audit     verify the hash chain of the CA audit log
+  contract  contracts of eMSPs: emsp-add, emsps, create, upload, list, show, revoke, delete
   est       EST helpers: hash-password
 
 Run 'plugtrust <command> --help' for the options of a command.
@@ -33,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
       return pkiCommand(rest);
     case 'audit':
       return auditCommand(rest);
+    case 'contract':
+      return contractCommand(rest);
     case 'est':
       return estCommand(rest);
     case undefined:

@@ -19,18 +19,28 @@ export interface RouteDeps {
   signCertificate?: CallHandler;
   /** A04: counts critical security events when given. */
   metrics?: Pick<Metrics, 'criticalSecurityEvents'>;
+  /** L01-L04: from startFirmware().handlers; NotImplemented when absent. */
+  firmware?: { FirmwareStatusNotification: CallHandler; PublishFirmwareStatusNotification: CallHandler };
+  /** L01: the firmware version an Accepted station reports in BootNotification closes its update. */
+  onBoot?: (stationId: string, firmwareVersion: string | null, at: Date) => Promise<void>;
+  /** C07 Authorize (ISO 15118 contract certificates): handleAuthorize; NotImplemented when absent. */
+  authorize?: CallHandler;
+  /** M06 GetCertificateStatus: handleGetCertificateStatus; NotImplemented when absent. */
+  getCertificateStatus?: CallHandler;
+  /** M01/M02 Get15118EVCertificate: handleGet15118EvCertificate; NotImplemented when absent. */
+  get15118EvCertificate?: CallHandler;
 }
 
 export function buildRoutes(deps: RouteDeps): RouteTable<CsToCsmsAction> {
   const { store } = deps;
   return {
-    Authorize: null,
-    BootNotification: handleBootNotification({ stations: store.stations, heartbeatIntervalS: deps.heartbeatIntervalS, bootRetryIntervalS: deps.bootRetryIntervalS }),
+    Authorize: deps.authorize ?? null,
+    BootNotification: handleBootNotification({ stations: store.stations, heartbeatIntervalS: deps.heartbeatIntervalS, bootRetryIntervalS: deps.bootRetryIntervalS, ...(deps.onBoot ? { onBoot: deps.onBoot } : {}) }),
     ClearedChargingLimit: null,
     DataTransfer: null,
-    FirmwareStatusNotification: null,
-    Get15118EVCertificate: null,
-    GetCertificateStatus: null,
+    FirmwareStatusNotification: deps.firmware?.FirmwareStatusNotification ?? null,
+    Get15118EVCertificate: deps.get15118EvCertificate ?? null,
+    GetCertificateStatus: deps.getCertificateStatus ?? null,
     Heartbeat: handleHeartbeat(),
     LogStatusNotification: null,
     MeterValues: null,
@@ -42,7 +52,7 @@ export function buildRoutes(deps: RouteDeps): RouteTable<CsToCsmsAction> {
     NotifyEvent: handleNotifyEvent({ events: store.events }),
     NotifyMonitoringReport: null,
     NotifyReport: null,
-    PublishFirmwareStatusNotification: null,
+    PublishFirmwareStatusNotification: deps.firmware?.PublishFirmwareStatusNotification ?? null,
     ReportChargingProfiles: null,
     ReservationStatusUpdate: null,
     SecurityEventNotification: handleSecurityEventNotification({ events: store.events, ...(deps.metrics ? { metrics: deps.metrics } : {}) }),

@@ -1,5 +1,6 @@
 // The storage authority: every repository over one database. Handlers receive narrow slices
 // of this (Pick<Store, 'stations' | 'events'>), never the whole.
+import { authorizationDecisionRepo, type AuthorizationDecisionRepo } from './authorization-decisions.js';
 import { caAuditRepo, type CaAuditRepo } from './ca-audit.js';
 import { caIssuerRepo, type CaIssuerRepo } from './ca-issuers.js';
 import { caKeyRepo, type CaKeyRepo } from './ca-keys.js';
@@ -8,15 +9,22 @@ import { certificateRepo, type CertificateRepo } from './certificates.js';
 import { certificateStatusRepo, type CertificateStatusRepo } from './certificate-status.js';
 import { connectorRepo, type ConnectorRepo } from './connectors.js';
 import { contractRepo, type ContractRepo } from './contracts.js';
+import { emspApiRepo, type EmspApiRepo } from './emsp-api.js';
 import { credentialRepo, type CredentialRepo } from './credentials.js';
 import type { Db } from './db.js';
 import { eventRepo, type EventRepo } from './events.js';
+import { firmwareCampaignRepo, type FirmwareCampaignRepo } from './firmware-campaigns.js';
+import { firmwareImageRepo, type FirmwareImageRepo } from './firmware-images.js';
+import { firmwareJobRepo, type FirmwareJobRepo } from './firmware-jobs.js';
+import { firmwarePublicationRepo, type FirmwarePublicationRepo } from './firmware-publications.js';
 import { frameRepo, type FrameRepo } from './frames.js';
 import { outboxRepo, type OutboxRepo } from './outbox.js';
 import { scheduledRevocationRepo, type ScheduledRevocationRepo } from './scheduled-revocations.js';
 import { signingRequestRepo, type SigningRequestRepo } from './signing-requests.js';
 import { stationPasswordRepo, type StationPasswordRepo } from './station-passwords.js';
 import { stationRepo, type StationRepo } from './stations.js';
+import { stationCertificateInventoryRepo, type StationCertificateInventoryRepo } from './station-certificates-inventory.js';
+import { certificateCampaignRepo, type CertificateCampaignRepo } from './certificate-campaigns.js';
 
 export interface Store {
   db: Db;
@@ -36,6 +44,14 @@ export interface Store {
   stationPasswords: StationPasswordRepo;
   certificateStatus: CertificateStatusRepo;
   contracts: ContractRepo;
+  authorizationDecisions: AuthorizationDecisionRepo;
+  emspApi: EmspApiRepo;
+  certificateInventory: StationCertificateInventoryRepo;
+  certificateCampaigns: CertificateCampaignRepo;
+  firmwareImages: FirmwareImageRepo;
+  firmwareJobs: FirmwareJobRepo;
+  firmwareCampaigns: FirmwareCampaignRepo;
+  firmwarePublications: FirmwarePublicationRepo;
 }
 
 export function createStore(db: Db): Store {
@@ -57,5 +73,13 @@ export function createStore(db: Db): Store {
     stationPasswords: stationPasswordRepo(db),
     certificateStatus: certificateStatusRepo(db),
     contracts: contractRepo(db),
+    authorizationDecisions: authorizationDecisionRepo(db),
+    emspApi: emspApiRepo(db),
+    certificateInventory: stationCertificateInventoryRepo(db),
+    certificateCampaigns: certificateCampaignRepo(db),
+    firmwareImages: firmwareImageRepo(db),
+    firmwareJobs: firmwareJobRepo(db),
+    firmwareCampaigns: firmwareCampaignRepo(db),
+    firmwarePublications: firmwarePublicationRepo(db),
   };
 }

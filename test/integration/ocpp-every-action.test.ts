@@ -17,7 +17,17 @@ function minimal(action: string, kind: 'req' | 'conf'): unknown {
 }
 
 // As main.ts wires it: handlers that need more than the store are passed in (here only to tell which are implemented).
-const routes = buildRoutes({ store: {} as never, heartbeatIntervalS: 1, bootRetryIntervalS: 1, signCertificate: () => Promise.reject(new Error('not called')) });
+const notCalled = (): Promise<never> => Promise.reject(new Error('not called'));
+const routes = buildRoutes({
+  store: {} as never,
+  heartbeatIntervalS: 1,
+  bootRetryIntervalS: 1,
+  signCertificate: notCalled,
+  authorize: notCalled,
+  getCertificateStatus: notCalled,
+  get15118EvCertificate: notCalled,
+  firmware: { FirmwareStatusNotification: notCalled, PublishFirmwareStatusNotification: notCalled },
+});
 
 describe('every action through the router', () => {
   let csms: TestCsms;

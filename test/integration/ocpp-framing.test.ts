@@ -28,7 +28,7 @@ const CASES: { name: string; text: string; code: string; id: string }[] = [
   { name: 'wrong type', text: '[2,"t1","BootNotification",{"reason":5,"chargingStation":{"vendorName":"a","model":"b"}}]', code: 'TypeConstraintViolation', id: 't1' },
   { name: 'value not in the enumeration', text: '[2,"c1","BootNotification",{"reason":"Bored","chargingStation":{"vendorName":"a","model":"b"}}]', code: 'PropertyConstraintViolation', id: 'c1' },
   { name: 'string over maxLength', text: `[2,"c2","BootNotification",{"reason":"PowerUp","chargingStation":{"vendorName":"${'v'.repeat(51)}","model":"b"}}]`, code: 'PropertyConstraintViolation', id: 'c2' },
-  { name: 'valid action without a handler yet', text: '[2,"i1","Authorize",{"idToken":{"idToken":"A1","type":"ISO14443"}}]', code: 'NotImplemented', id: 'i1' },
+  { name: 'valid action without a handler yet', text: '[2,"i1","MeterValues",{"evseId":1,"meterValue":[{"timestamp":"2026-01-01T00:00:00Z","sampledValue":[{"value":1}]}]}]', code: 'NotImplemented', id: 'i1' },
 ];
 
 describe('OCPP-J framing', () => {

@@ -9,6 +9,8 @@ export interface BootNotificationDeps {
   stations: Pick<StationRepo, 'recordBoot'>;
   heartbeatIntervalS: number;
   bootRetryIntervalS: number;
+  /** Told what an Accepted station reported after recording it (L01: the firmware version after the reboot); its failure does not fail the boot. */
+  onBoot?: (stationId: string, firmwareVersion: string | null, at: Date) => Promise<void>;
 }
 
 export function handleBootNotification(deps: BootNotificationDeps): CallHandler {
@@ -26,6 +28,9 @@ export function handleBootNotification(deps: BootNotificationDeps): CallHandler 
       at: ctx.receivedAt,
     })) ?? 'Rejected';
     ctx.session.registrationStatus = status;
+    if (deps.onBoot && status === 'Accepted') {
+      await deps.onBoot(ctx.session.stationId, cs.firmwareVersion ?? null, ctx.receivedAt).catch(() => undefined);
+    }
     return {
       currentTime: ctx.receivedAt.toISOString(),
       interval: status === 'Accepted' ? deps.heartbeatIntervalS : deps.bootRetryIntervalS,
