@@ -5,9 +5,9 @@
 // (--station-auth off): handshakes (TLS + WebSocket upgrade) per second, the time for N stations
 // to be back after a restart, and server RSS per connected station.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createSecureContext, type ConnectionOptions, type SecureContext } from 'node:tls';
 import WebSocket from 'ws';
@@ -22,16 +22,20 @@ import { silentLogger } from '../../src/log.js';
 import { openDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createStore } from '../../src/store/store.js';
+import { summarizeProfile } from './bench-profile.js';
 
 const { values: opts } = parseArgs({
   options: {
     stations: { type: 'string', default: '10000' },
     handshakes: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '64' },
+    // Writes a V8 CPU profile of each server process to .bench/ and prints where its time went.
+    profile: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 const CPO = 'Bench CPO';
+const PROFILE_DIR = resolve('.bench', `tls-profiles-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 const LOCAL_ADDRESSES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7', '127.0.0.8'];
 
 interface Station {
@@ -82,7 +86,7 @@ interface Server {
 }
 
 function startServer(dataDir: string, port: number, auth: 'enforce' | 'off'): Promise<Server> {
-  const child = fork(join(import.meta.dirname, 'tls-server.ts'), [dataDir, String(port), auth, CPO], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(import.meta.dirname, 'tls-server.ts'), [dataDir, String(port), auth, CPO], { execArgv: ['--expose-gc', '--import', 'tsx', ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let seq = 0;
   const waiting = new Map<number, (v: number) => void>();
   return new Promise((resolve, reject) => {
@@ -216,6 +220,15 @@ async function main(): Promise<void> {
     log(`| handshakes/s (TLS + upgrade), ${opts.concurrency} in flight | ${mtls.handshakesPerS!.toFixed(0)} | ${plain.handshakesPerS!.toFixed(0)} | |`);
     log(`| ${n} stations back after a restart | ${mtls.back} in ${mtls.reconnectS!.toFixed(1)} s | ${plain.back} in ${plain.reconnectS!.toFixed(1)} s | ≤ 30 s |`);
     log(`| RSS per connected station | ${mtls.perStationKiB!.toFixed(1)} KiB | ${plain.perStationKiB!.toFixed(1)} KiB | ≤ 40 KiB |`);
+    if (opts.profile && existsSync(PROFILE_DIR)) {
+      // One profile per server process, in start order: mutual TLS (first start, restart), then plain.
+      for (const file of readdirSync(PROFILE_DIR).sort()) {
+        const summary = summarizeProfile(join(PROFILE_DIR, file), process.cwd());
+        log(`profile ${summary.file} (${summary.totalMs} ms sampled)`);
+        for (const p of summary.byPackage) log(`  ${p.pct.toFixed(1).padStart(5)}%  ${p.name}`);
+        for (const f of summary.topFunctions) log(`  ${f.pct.toFixed(1).padStart(5)}%  ${f.name}`);
+      }
+    }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
