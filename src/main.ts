@@ -196,6 +196,16 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
     cleanup.unshift(() => ocpp.close());
     ocppBus = ocpp.bus;
     const ocppPort = await listen(ocpp.http, config.ocppPort, config.ocppHost);
+    // OCPP over TLS (security profiles 2 and 3), the same upgrade pipeline as ws, listening as
+    // early as plain ws: after a restart, stations reconnect while the HTTP edge is still built.
+    // A TLS certificate renewed by the maintenance pass below is swapped in by reloadOcppTls.
+    let ocppTlsPort: number | null = null;
+    if (config.ocppTlsPort !== undefined) {
+      const tls = await createOcppTls({ certFile: config.ocppTlsCertFile, keyFile: config.ocppTlsKeyFile, store, kek, now: () => new Date() });
+      ocpp.attach(tls.listener.server);
+      reloadOcppTls = () => tls.reloadFromCa();
+      ocppTlsPort = await listen(tls.listener.server, config.ocppTlsPort, config.ocppHost);
+    }
 
     // Step 5: the HTTP edge (operator API, OCSP, CRLs); health and metrics apart when an ops port is configured.
     const auth = createOperatorAuth({ credentials: store.credentials, tokenTtlS: config.tokenTtlS });
@@ -228,14 +238,6 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
       const running = est;
       cleanup.unshift(() => running.close());
       estPort = est.port;
-    }
-    // Step 7: OCPP over TLS (security profiles 2 and 3), the same upgrade pipeline as ws.
-    let ocppTlsPort: number | null = null;
-    if (config.ocppTlsPort !== undefined) {
-      const tls = await createOcppTls({ certFile: config.ocppTlsCertFile, keyFile: config.ocppTlsKeyFile, store, kek, now: () => new Date() });
-      ocpp.attach(tls.listener.server);
-      reloadOcppTls = () => tls.reloadFromCa();
-      ocppTlsPort = await listen(tls.listener.server, config.ocppTlsPort, config.ocppHost);
     }
     let opsPort: number | null = null;
     if (config.opsPort !== undefined) {
