@@ -22,7 +22,7 @@ import type { PerMessageDeflateOptions } from 'ws';
 import type { StationBus } from './ocpp/station-bus.js';
 import { startCertificateSigning } from './csms/a-security/certificate-signing.js';
 import { admitRegisteredStations, type UpgradeAuthenticator } from './ocpp/upgrade-auth.js';
-import { createOcppTls } from './ocpp/ocpp-tls-start.js';
+import { createOcppTls, OcppTlsError } from './ocpp/ocpp-tls-start.js';
 import { parseTrustedProxies } from './ocpp/proxy-client-cert.js';
 import { createStationAuthenticator } from './ocpp/station-authenticator.js';
 import { createStationCertificateVerifier } from './ocpp/station-certificate.js';
@@ -198,13 +198,23 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
     const ocppPort = await listen(ocpp.http, config.ocppPort, config.ocppHost);
     // OCPP over TLS (security profiles 2 and 3), the same upgrade pipeline as ws, listening as
     // early as plain ws: after a restart, stations reconnect while the HTTP edge is still built.
-    // A TLS certificate renewed by the maintenance pass below is swapped in by reloadOcppTls.
+    // A TLS certificate renewed by the maintenance pass below is swapped in by reloadOcppTls; one
+    // that expired while the CSMS was down is renewed by that pass first (step 6).
     let ocppTlsPort: number | null = null;
-    if (config.ocppTlsPort !== undefined) {
+    const startOcppTls = async (tlsPort: number): Promise<void> => {
       const tls = await createOcppTls({ certFile: config.ocppTlsCertFile, keyFile: config.ocppTlsKeyFile, store, kek, now: () => new Date() });
       ocpp.attach(tls.listener.server);
       reloadOcppTls = () => tls.reloadFromCa();
-      ocppTlsPort = await listen(tls.listener.server, config.ocppTlsPort, config.ocppHost);
+      ocppTlsPort = await listen(tls.listener.server, tlsPort, config.ocppHost);
+    };
+    let ocppTlsDeferred = false;
+    if (config.ocppTlsPort !== undefined) {
+      try {
+        await startOcppTls(config.ocppTlsPort);
+      } catch (err) {
+        if (!(err instanceof OcppTlsError) || config.ocppTlsCertFile !== undefined) throw err;
+        ocppTlsDeferred = true;
+      }
     }
 
     // Step 5: the HTTP edge (operator API, OCSP, CRLs); health and metrics apart when an ops port is configured.
@@ -217,6 +227,7 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
     const httpPort = await listenFastify(api, config.httpPort, config.httpHost);
     httpPortBound = httpPort;
     await maintenance.start();
+    if (ocppTlsDeferred && config.ocppTlsPort !== undefined) await startOcppTls(config.ocppTlsPort);
     // Step 6: EST enrollment for peer CSMSs, when configured (after the maintenance pass, so that
     // the TLS server certificate is current).
     let estPort: number | null = null;
