@@ -66,17 +66,26 @@ export function describePublicKey(spki: Uint8Array): PublicKeyInfo {
   return { kind: 'other', algorithmOid: algOid, spki };
 }
 
-const keyCache = new WeakMap<Uint8Array, KeyObject>();
+/**
+ * Loaded keys by SubjectPublicKeyInfo content: issuers recur (every station certificate of a
+ * reconnect storm names the same sub-CA), and loading a key costs as much as a verification.
+ * Bounded; the oldest entry goes first.
+ */
+const KEY_CACHE_SIZE = 512;
+const keyCache = new Map<string, KeyObject>();
 
 export function publicKeyObject(spki: Uint8Array): KeyObject {
-  let key = keyCache.get(spki);
+  const bytes = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength);
+  const id = bytes.toString('latin1');
+  let key = keyCache.get(id);
   if (!key) {
     try {
-      key = createPublicKey({ key: Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength), format: 'der', type: 'spki' });
+      key = createPublicKey({ key: bytes, format: 'der', type: 'spki' });
     } catch {
       throw new PkiError('UNSUPPORTED_ALGORITHM', 'public key cannot be loaded');
     }
-    keyCache.set(spki, key);
+    if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value as string);
+    keyCache.set(id, key);
   }
   return key;
 }

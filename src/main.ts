@@ -25,7 +25,7 @@ import { startCampaignEngine, type CampaignEngine } from './inventory/campaign-e
 import { startStatusServices, type StatusServices } from './csms/c-authorization/status-services.js';
 import { readPemCertificateFile } from './ocsp-client/pem-certificates.js';
 import { admitRegisteredStations, type UpgradeAuthenticator } from './ocpp/upgrade-auth.js';
-import { createOcppTls } from './ocpp/ocpp-tls-start.js';
+import { createOcppTls, OcppTlsError } from './ocpp/ocpp-tls-start.js';
 import { parseTrustedProxies } from './ocpp/proxy-client-cert.js';
 import { createStationAuthenticator } from './ocpp/station-authenticator.js';
 import { createStationCertificateVerifier } from './ocpp/station-certificate.js';
@@ -250,6 +250,26 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
     campaignEngine = campaigns;
     cleanup.unshift(() => campaigns.close());
     const ocppPort = await listen(ocpp.http, config.ocppPort, config.ocppHost);
+    // OCPP over TLS (security profiles 2 and 3), the same upgrade pipeline as ws, listening as
+    // early as plain ws: after a restart, stations reconnect while the HTTP edge is still built.
+    // A TLS certificate renewed by the maintenance pass below is swapped in by reloadOcppTls; one
+    // that expired while the CSMS was down is renewed by that pass first (step 6).
+    let ocppTlsPort: number | null = null;
+    const startOcppTls = async (tlsPort: number): Promise<void> => {
+      const tls = await createOcppTls({ certFile: config.ocppTlsCertFile, keyFile: config.ocppTlsKeyFile, store, kek, now: () => new Date() });
+      ocpp.attach(tls.listener.server);
+      reloadOcppTls = () => tls.reloadFromCa();
+      ocppTlsPort = await listen(tls.listener.server, tlsPort, config.ocppHost);
+    };
+    let ocppTlsDeferred = false;
+    if (config.ocppTlsPort !== undefined) {
+      try {
+        await startOcppTls(config.ocppTlsPort);
+      } catch (err) {
+        if (!(err instanceof OcppTlsError) || config.ocppTlsCertFile !== undefined) throw err;
+        ocppTlsDeferred = true;
+      }
+    }
 
     // Step 5: the HTTP edge (operator API, OCSP, CRLs); health and metrics apart when an ops port is configured.
     const auth = createOperatorAuth({ credentials: store.credentials, tokenTtlS: config.tokenTtlS });
@@ -273,6 +293,7 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
     documentEmspApi();
     httpPortBound = httpPort;
     await maintenance.start();
+    if (ocppTlsDeferred && config.ocppTlsPort !== undefined) await startOcppTls(config.ocppTlsPort);
     // Step 6: EST enrollment for peer CSMSs, when configured (after the maintenance pass, so that
     // the TLS server certificate is current).
     let estPort: number | null = null;
@@ -294,14 +315,6 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
       const running = est;
       cleanup.unshift(() => running.close());
       estPort = est.port;
-    }
-    // Step 7: OCPP over TLS (security profiles 2 and 3), the same upgrade pipeline as ws.
-    let ocppTlsPort: number | null = null;
-    if (config.ocppTlsPort !== undefined) {
-      const tls = await createOcppTls({ certFile: config.ocppTlsCertFile, keyFile: config.ocppTlsKeyFile, store, kek, now: () => new Date() });
-      ocpp.attach(tls.listener.server);
-      reloadOcppTls = () => tls.reloadFromCa();
-      ocppTlsPort = await listen(tls.listener.server, config.ocppTlsPort, config.ocppHost);
     }
     let opsPort: number | null = null;
     if (config.opsPort !== undefined) {

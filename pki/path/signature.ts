@@ -2,7 +2,7 @@
 // lists only what we sign with), the key/algorithm pairing, and the working public key of RFC 5280
 // 6.1.4 (d)-(f), including DSA parameter inheritance (PKITS 4.1.5). Verification is node:crypto:
 // deterministic computation, no I/O.
-import { verify as cryptoVerify } from 'node:crypto';
+import { createHash, verify as cryptoVerify } from 'node:crypto';
 import { publicKeyObject } from '../algorithms.js';
 import { parseDer, readBitString, readOid, sequence } from '../der/reader.js';
 import { seq, TAG } from '../der/writer.js';
@@ -113,11 +113,22 @@ export function checkSignature(algorithm: Uint8Array, data: Uint8Array, signatur
   } catch {
     return { ok: false, code: 'UNSUPPORTED_ALGORITHM', detail: `the issuer's ${key.kind} public key cannot be loaded` };
   }
+  // The same CA certificate is verified again for every path through it: a verified signature is
+  // remembered by what was verified (key, algorithm, signature and a SHA-256 of the data).
+  const memo = `${spec.name}|${Buffer.from(key.spki).toString('latin1')}|${Buffer.from(signature).toString('latin1')}|${createHash('sha256').update(data).digest('base64')}`;
+  if (verified.has(memo)) return { ok: true };
   let valid = false;
   try {
     valid = cryptoVerify(spec.hash, data, { key: keyObject, dsaEncoding: 'der' }, signature);
   } catch {
     valid = false;
   }
-  return valid ? { ok: true } : { ok: false, code: 'SIGNATURE_INVALID', detail: `${spec.name} signature does not verify` };
+  if (!valid) return { ok: false, code: 'SIGNATURE_INVALID', detail: `${spec.name} signature does not verify` };
+  if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value as string);
+  verified.add(memo);
+  return { ok: true };
 }
+
+/** Signatures that verified, bounded (oldest out first); failures are never remembered. */
+const VERIFIED_CACHE_SIZE = 4096;
+const verified = new Set<string>();

@@ -149,11 +149,13 @@ export function createStationAuthenticator(deps: StationAuthenticatorDeps): Stat
   };
 }
 
-/** The certificates the client sent, leaf first, as node:tls links them; empty without one. */
+/**
+ * The client's certificate, or nothing. Only the leaf: a station certificate's path runs through
+ * our own CAs only (station-certificate.ts), so the intermediates a station sends add nothing,
+ * and node's getPeerCertificate(true) would decode every one of them into an object (a twentieth
+ * of the server's time in a reconnect storm).
+ */
 function peerCertificates(socket: TLSSocket): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  const leaf = socket.getPeerCertificate(true);
-  if (!leaf || !('raw' in leaf) || !leaf.raw) return out;
-  for (let c: typeof leaf | undefined = leaf; c?.raw && out.length < 8; c = c.issuerCertificate === c ? undefined : c.issuerCertificate) out.push(new Uint8Array(c.raw));
-  return out;
+  const leaf = socket.getPeerX509Certificate();
+  return leaf ? [new Uint8Array(leaf.raw)] : [];
 }

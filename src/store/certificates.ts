@@ -50,6 +50,7 @@ export interface CertificateListFilter {
   profile?: string;
   identity?: string;
   status?: CertificateStatus;
+  requestedBy?: string;
   limit: number;
   /** Keyset pagination: serials after this one (hex) in serial order. */
   after?: Uint8Array;
@@ -181,6 +182,7 @@ export function certificateRepo(db: Queryable): CertificateRepo {
       if (f.profile) add('profile = ?', f.profile);
       if (f.identity) add('identity = ?', f.identity);
       if (f.status) add('status = ?', f.status);
+      if (f.requestedBy) add('requested_by = ?', f.requestedBy);
       if (f.after) add('serial > ?', buf(f.after));
       params.push(f.limit);
       const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM certificates ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY serial LIMIT $${params.length}`, params);

@@ -1,4 +1,7 @@
-// The frame log: every frame in and out, written in batches (one statement per flush).
+// The frame log: every frame in and out, written in batches (one statement per flush). Chunk
+// bodies are stored deflated; the compression runs on libuv's thread pool, off the event loop.
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRawSync } from 'node:zlib';
 import type { Queryable } from './db.js';
 import { decodeChunk } from './frame-chunk.js';
 
@@ -30,6 +33,10 @@ export interface FrameRepo {
   prune(olderThan: Date): Promise<number>;
 }
 
+const deflate = promisify(deflateRaw);
+/** Fastest level: the point is fewer bytes for the database to write, not the smallest file. */
+const DEFLATE_LEVEL = 1;
+
 /** How many recent chunks a station's frame listing looks at. */
 const CHUNKS_SCANNED = 500;
 
@@ -37,26 +44,28 @@ export function frameRepo(db: Queryable): FrameRepo {
   return {
     async insertChunks(chunks) {
       if (chunks.length === 0) return;
+      const bodies = await Promise.all(chunks.map((c) => deflate(c.body, { level: DEFLATE_LEVEL })));
       // Plain parameters travel unescaped; at most 5 per chunk, well under PostgreSQL's 65,535.
       const params: unknown[] = [];
       const tuples: string[] = [];
-      for (const c of chunks) {
+      chunks.forEach((c, i) => {
         const n = params.length;
         tuples.push(`($${n + 1}, to_timestamp($${n + 2}::double precision / 1000), to_timestamp($${n + 3}::double precision / 1000), $${n + 4}, $${n + 5})`);
-        params.push(c.stationId, c.firstAtMs, c.lastAtMs, c.count, c.body);
-      }
-      await db.query(`INSERT INTO frame_chunks (station_id, first_at, last_at, frame_count, frames) VALUES ${tuples.join(', ')}`, params);
+        params.push(c.stationId, c.firstAtMs, c.lastAtMs, c.count, bodies[i]);
+      });
+      await db.query(`INSERT INTO frame_chunks (station_id, first_at, last_at, frame_count, frames_deflated) VALUES ${tuples.join(', ')}`, params);
     },
     async listFor(stationId, opts = {}) {
       const before = opts.before ?? new Date('9999-01-01');
-      const { rows } = await db.query<{ frames: string }>(
-        `SELECT frames FROM frame_chunks WHERE station_id = $1 AND first_at < $2 ORDER BY last_at DESC, id DESC LIMIT $3`,
+      const { rows } = await db.query<{ frames: string | null; frames_deflated: Buffer | null }>(
+        `SELECT frames, frames_deflated FROM frame_chunks WHERE station_id = $1 AND first_at < $2 ORDER BY last_at DESC, id DESC LIMIT $3`,
         [stationId, before, CHUNKS_SCANNED],
       );
       const limit = Math.min(opts.limit ?? 100, 1000);
       const out: FrameRecord[] = [];
       for (const row of rows) {
-        for (const f of decodeChunk(stationId, row.frames)) if (f.at < before) out.push(f);
+        const text = row.frames ?? (row.frames_deflated ? inflateRawSync(row.frames_deflated).toString('utf8') : '');
+        for (const f of decodeChunk(stationId, text)) if (f.at < before) out.push(f);
         if (out.length >= limit * 4) break;
       }
       // Newest first; frames of one chunk keep their recorded order for equal times.

@@ -1,16 +1,15 @@
 // `npm run bench:tls`: security profile 3 on loopback. The real CSMS runs in a child process
-// (tls-server.ts); this process is N stations with certificates from the CSMS's own CA. Measured
+// (tls-server.ts); N stations with certificates from the CSMS's own CA run in --clients processes
+// (tls-client.ts), driven from here. Measured
 // for mutual TLS (profile 3, certificate bound to the identity, path validated against our CA and
 // store at every connect) and, from the same script, for TLS without client certificates
 // (--station-auth off): handshakes (TLS + WebSocket upgrade) per second, the time for N stations
 // to be back after a restart, and server RSS per connected station.
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createSecureContext, type ConnectionOptions, type SecureContext } from 'node:tls';
-import WebSocket from 'ws';
 import { toPem } from '../../pki/certificate/parse-certificate.js';
 import { getProfile } from '../../pki/profiles/index.js';
 import { createCaService } from '../../src/ca/ca-service.js';
@@ -22,29 +21,26 @@ import { silentLogger } from '../../src/log.js';
 import { openDb } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createStore } from '../../src/store/store.js';
+import { summarizeProfile } from './bench-profile.js';
+import type { ClientCommand, ClientReply, ClientStation } from './tls-client.js';
 
 const { values: opts } = parseArgs({
   options: {
     stations: { type: 'string', default: '10000' },
     handshakes: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '64' },
+    // Station processes: real stations are spread over machines, not queued in one event loop.
+    clients: { type: 'string', default: '2' },
+    // Writes a V8 CPU profile of each server process to .bench/ and prints where its time went.
+    profile: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
 const CPO = 'Bench CPO';
+const PROFILE_DIR = resolve('.bench', `tls-profiles-${new Date().toISOString().replace(/[:.]/g, '-')}`);
 const LOCAL_ADDRESSES = ['127.0.0.1', '127.0.0.2', '127.0.0.3', '127.0.0.4', '127.0.0.5', '127.0.0.6', '127.0.0.7', '127.0.0.8'];
 
-interface Station {
-  id: string;
-  cert: string;
-  key: string;
-  localAddress: string;
-  ws: WebSocket | null;
-  /** Built once per station and reused on every reconnect, as a real station keeps its context. */
-  context?: SecureContext;
-}
-
-let sharedContext: SecureContext | undefined;
+type Station = ClientStation;
 
 const log = (s: string): void => void process.stdout.write(`${s}\n`);
 
@@ -67,7 +63,7 @@ async function prepare(dataDir: string, n: number): Promise<{ stations: Station[
         const id = ids[i]!;
         const key = generateKey(keyReq);
         const issued = await ca.issue({ issuerId: 'csms-sub-ca', profile: 'charging-station-leaf', subject: subjectFor('charging-station-leaf', { CN: id, O: CPO }), publicKey: key.publicKey, identity: id, requestedBy: 'bench' });
-        stations[i] = { id, cert: toPem(issued.der, 'CERTIFICATE') + toPem(issued.chain[0]!, 'CERTIFICATE'), key: key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), localAddress: LOCAL_ADDRESSES[i % LOCAL_ADDRESSES.length]!, ws: null };
+        stations[i] = { id, cert: toPem(issued.der, 'CERTIFICATE') + toPem(issued.chain[0]!, 'CERTIFICATE'), key: key.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), localAddress: LOCAL_ADDRESSES[i % LOCAL_ADDRESSES.length]! };
       }
     }),
   );
@@ -82,7 +78,7 @@ interface Server {
 }
 
 function startServer(dataDir: string, port: number, auth: 'enforce' | 'off'): Promise<Server> {
-  const child = fork(join(import.meta.dirname, 'tls-server.ts'), [dataDir, String(port), auth, CPO], { execArgv: ['--expose-gc', '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(import.meta.dirname, 'tls-server.ts'), [dataDir, String(port), auth, CPO], { execArgv: ['--expose-gc', '--import', 'tsx', ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let seq = 0;
   const waiting = new Map<number, (v: number) => void>();
   return new Promise((resolve, reject) => {
@@ -107,95 +103,96 @@ function startServer(dataDir: string, port: number, auth: 'enforce' | 'off'): Pr
   });
 }
 
-function connect(port: number, st: Station, rootPem: string, withCert: boolean): Promise<WebSocket | null> {
-  return new Promise((resolve) => {
-    const secureContext = withCert ? (st.context ??= createSecureContext({ ca: rootPem, cert: st.cert, key: st.key })) : (sharedContext ??= createSecureContext({ ca: rootPem }));
-    // ws hands its options to tls.connect, which takes a ready secureContext.
-    const tlsOptions: ConnectionOptions = { secureContext };
-    const ws = new WebSocket(`wss://localhost:${port}/ocpp/${st.id}`, ['ocpp2.0.1'], { ...(tlsOptions as object), localAddress: st.localAddress, perMessageDeflate: false });
-    ws.once('open', () => resolve(ws));
-    ws.once('unexpected-response', () => {
-      ws.terminate();
-      resolve(null);
-    });
-    ws.once('error', () => resolve(null));
-  });
+interface Clients {
+  /** Sends a command to every client process; resolves with each one's answer. */
+  all(cmd: ClientCommand | ((index: number) => ClientCommand)): Promise<number[]>;
+  /** Resolves with the wall-clock time at which the last client saw all its stations back. */
+  allBack(): Promise<number>;
+  close(): void;
 }
 
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+/** Forks the client processes and hands each an equal share of the stations. */
+async function startClients(count: number, stations: readonly Station[], rootPem: string, withCert: boolean): Promise<Clients> {
+  const children: ChildProcess[] = Array.from({ length: count }, () => fork(join(import.meta.dirname, 'tls-client.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const waiters = children.map(() => [] as ((v: number) => void)[]);
+  const backAt: (number | null)[] = children.map(() => null);
+  let onBack: (() => void) | null = null;
+  children.forEach((child, i) => {
+    child.on('message', (m: ClientReply) => {
+      if (m.kind === 'done') waiters[i]!.shift()?.(m.value);
+      else {
+        backAt[i] = m.atMs;
+        if (backAt.every((t) => t !== null)) onBack?.();
+      }
+    });
+  });
+  const ask = (i: number, cmd: ClientCommand): Promise<number> =>
+    new Promise((resolve) => {
+      waiters[i]!.push(resolve);
+      children[i]!.send(cmd);
+    });
+  const clients: Clients = {
+    all: (cmd) => Promise.all(children.map((_, i) => ask(i, typeof cmd === 'function' ? cmd(i) : cmd))),
+    allBack: () =>
+      new Promise((resolve) => {
+        backAt.fill(null);
+        onBack = () => resolve(Math.max(...(backAt as number[])));
+      }),
+    close: () => children.forEach((c) => c.kill()),
+  };
+  const share = (i: number): ClientStation[] => stations.filter((_, k) => k % count === i).map(({ id, cert, key, localAddress }) => ({ id, cert, key, localAddress }));
+  await clients.all((i) => ({ op: 'init', stations: share(i), rootPem, withCert }));
+  return clients;
 }
 
 async function phase(name: string, dataDir: string, stations: Station[], rootPem: string, withCert: boolean): Promise<Record<string, number>> {
   const auth = withCert ? 'enforce' : 'off';
+  const clientCount = Math.max(1, Number(opts.clients));
+  const clients = await startClients(clientCount, stations, rootPem, withCert);
   let server = await startServer(dataDir, 0, auth);
+  let running = true;
   const port = server.port;
-  const idleRss = await server.ask('mem');
-  // Step 1: handshakes per second (TLS + upgrade to 101, then close), `concurrency` in flight.
-  const hs = Math.min(Number(opts.handshakes), stations.length);
-  const conc = Number(opts.concurrency);
-  let failed = 0;
-  let t0 = performance.now();
-  await pool(stations.slice(0, hs), conc, async (st) => {
-    const ws = await connect(port, st, rootPem, withCert);
-    if (!ws) failed++;
-    ws?.terminate();
-  });
-  const handshakesPerS = hs / ((performance.now() - t0) / 1000);
-  log(`${name}: ${handshakesPerS.toFixed(0)} handshakes/s (${hs}, ${conc} in flight, ${failed} failed)`);
-  // Step 2: all N connected; RSS per station.
-  t0 = performance.now();
-  await pool(stations, 256, async (st) => {
-    for (let attempt = 0; !st.ws && attempt < 5; attempt++) st.ws = await connect(port, st, rootPem, withCert);
-  });
-  const connectS = (performance.now() - t0) / 1000;
-  const connected = await server.ask('count');
-  const fullRss = await server.ask('mem');
-  const perStationKiB = (fullRss - idleRss) / connected / 1024;
-  log(`${name}: ${connected} of ${stations.length} connected in ${connectS.toFixed(1)} s; RSS ${(idleRss / 2 ** 20).toFixed(0)} -> ${(fullRss / 2 ** 20).toFixed(0)} MiB, ${perStationKiB.toFixed(1)} KiB per station`);
-  // Step 3: restart; every station reconnects (retrying every 0.5-1.5 s) until all are back.
-  const back = new Set<string>();
-  let restartStart = 0;
-  let allBack!: () => void;
-  const done = new Promise<void>((r) => (allBack = r));
-  const reconnect = (st: Station): void => {
-    void (async () => {
-      while (!st.ws) {
-        await new Promise((r) => setTimeout(r, 500 + Math.random() * 1000));
-        st.ws = await connect(port, st, rootPem, withCert);
-      }
-      back.add(st.id);
-      if (back.size === stations.length) allBack();
-    })();
-  };
-  for (const st of stations) {
-    st.ws?.once('close', () => {
-      st.ws = null;
-      reconnect(st);
-    });
+  try {
+    const idleRss = await server.ask('mem');
+    // Step 1: handshakes per second (TLS + upgrade to 101, then close), `concurrency` in flight in all.
+    const hs = Math.min(Number(opts.handshakes), stations.length);
+    const conc = Number(opts.concurrency);
+    let t0 = performance.now();
+    const failed = (await clients.all({ op: 'handshakes', count: Math.ceil(hs / clientCount), concurrency: Math.ceil(conc / clientCount), port })).reduce((a, b) => a + b, 0);
+    const handshakesPerS = hs / ((performance.now() - t0) / 1000);
+    log(`${name}: ${handshakesPerS.toFixed(0)} handshakes/s (${hs}, ${conc} in flight, ${failed} failed)`);
+    // Step 2: all N connected; RSS per station.
+    t0 = performance.now();
+    await clients.all({ op: 'connect-all', concurrency: Math.ceil(256 / clientCount), port });
+    const connectS = (performance.now() - t0) / 1000;
+    const connected = await server.ask('count');
+    const fullRss = await server.ask('mem');
+    const perStationKiB = (fullRss - idleRss) / connected / 1024;
+    log(`${name}: ${connected} of ${stations.length} connected in ${connectS.toFixed(1)} s; RSS ${(idleRss / 2 ** 20).toFixed(0)} -> ${(fullRss / 2 ** 20).toFixed(0)} MiB, ${perStationKiB.toFixed(1)} KiB per station`);
+    // Step 3: restart; every station reconnects (retrying every 0.5-1.5 s) until all are back.
+    await clients.all({ op: 'arm-reconnect', port });
+    const back = clients.allBack();
+    await server.ask('stop');
+    running = false;
+    const restartStart = Date.now();
+    server = await startServer(dataDir, port, auth);
+    running = true;
+    const listeningS = (Date.now() - restartStart) / 1000;
+    const backAt = await Promise.race([back, new Promise<null>((r) => setTimeout(() => r(null), 120_000))]);
+    const reconnectS = ((backAt ?? Date.now()) - restartStart) / 1000;
+    const backCount = backAt === null ? await server.ask('count') : stations.length;
+    log(`${name}: ${backCount} of ${stations.length} back ${reconnectS.toFixed(1)} s after the restart (${listeningS.toFixed(1)} s of it until listening)`);
+    await clients.all({ op: 'close-all' });
+    return { handshakesPerS, connected, connectS, perStationKiB, reconnectS, listeningS, back: backCount };
+  } finally {
+    clients.close();
+    if (running) await server.ask('stop');
   }
-  await server.ask('stop');
-  restartStart = performance.now();
-  server = await startServer(dataDir, port, auth);
-  const listeningS = (performance.now() - restartStart) / 1000;
-  await Promise.race([done, new Promise((r) => setTimeout(r, 120_000))]);
-  const reconnectS = (performance.now() - restartStart) / 1000;
-  log(`${name}: ${back.size} of ${stations.length} back ${reconnectS.toFixed(1)} s after the restart (${listeningS.toFixed(1)} s of it until listening)`);
-  for (const st of stations) {
-    st.ws?.removeAllListeners('close');
-    st.ws?.terminate();
-    st.ws = null;
-  }
-  await server.ask('stop');
-  return { handshakesPerS, connected, connectS, perStationKiB, reconnectS, listeningS, back: back.size };
 }
 
 async function main(): Promise<void> {
   if (opts.help) {
-    log('npm run bench:tls -- [--stations 10000] [--handshakes 2000] [--concurrency 64]');
+    log('npm run bench:tls -- [--stations 10000] [--handshakes 2000] [--concurrency 64] [--clients 2] [--profile]');
     return;
   }
   const raised = reexecWithRaisedFdLimit();
@@ -216,6 +213,15 @@ async function main(): Promise<void> {
     log(`| handshakes/s (TLS + upgrade), ${opts.concurrency} in flight | ${mtls.handshakesPerS!.toFixed(0)} | ${plain.handshakesPerS!.toFixed(0)} | |`);
     log(`| ${n} stations back after a restart | ${mtls.back} in ${mtls.reconnectS!.toFixed(1)} s | ${plain.back} in ${plain.reconnectS!.toFixed(1)} s | ≤ 30 s |`);
     log(`| RSS per connected station | ${mtls.perStationKiB!.toFixed(1)} KiB | ${plain.perStationKiB!.toFixed(1)} KiB | ≤ 40 KiB |`);
+    if (opts.profile && existsSync(PROFILE_DIR)) {
+      // One profile per server process, in start order: mutual TLS (first start, restart), then plain.
+      for (const file of readdirSync(PROFILE_DIR).sort()) {
+        const summary = summarizeProfile(join(PROFILE_DIR, file), process.cwd());
+        log(`profile ${summary.file} (${summary.totalMs} ms sampled)`);
+        for (const p of summary.byPackage) log(`  ${p.pct.toFixed(1).padStart(5)}%  ${p.name}`);
+        for (const f of summary.topFunctions) log(`  ${f.pct.toFixed(1).padStart(5)}%  ${f.name}`);
+      }
+    }
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -73,7 +73,9 @@ describe('brute force, A01 rotation and proxy headers', () => {
     const computed = hashCalls - before;
     assert.ok(computed < 100, `${computed} hash computations`);
     assert.equal((statuses.get(401) ?? 0) + (statuses.get(429) ?? 0), 10_000, JSON.stringify([...statuses]));
-    assert.ok(slowest < 2000, `a bystander station took ${slowest} ms`);
+    // Not a performance figure: a bystander queued behind the attack would wait for all 10,000
+    // refusals (minutes); the bound only has to separate that from a loaded machine's seconds.
+    assert.ok(slowest < 15_000, `a bystander station took ${slowest} ms`);
     // The right password, from an address that did not attack: admitted without waiting.
     const again = await tryConnect(`${csms.ocppUrl}/CS-BF`, { password: RIGHT, localAddress: '127.0.0.12' });
     assert.equal(again.status, 101);

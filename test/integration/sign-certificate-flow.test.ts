@@ -20,6 +20,7 @@ import { createStore } from '../../src/store/store.js';
 import { buildCsr, toPem as csrPem } from '../helpers/csr-factory.js';
 import { LAB } from '../helpers/test-ca.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
+import { issuedForRequest } from '../../src/csms/a-security/certificate-signed.js';
 import { startSigningCsms, type SigningCsms } from './sign-certificate-harness.js';
 
 const STATION = 'CS-SIGN';
@@ -76,7 +77,7 @@ describe('SignCertificate -> CertificateSigned (ocpp-rpc strict client as the st
     return execFileSync('openssl', ['verify', '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'subs.pem'), join(dir, 'leaf.pem')], { encoding: 'utf8' });
   }
 
-  const stationIssued = async (): Promise<number> => (await csms.db.query<{ n: string }>(`SELECT count(*) AS n FROM certificates WHERE requested_by = $1`, [`station:${STATION}`])).rows[0]?.n as unknown as number;
+  const stationIssued = async (): Promise<number> => (await csms.db.query<{ n: string }>(`SELECT count(*) AS n FROM certificates WHERE requested_by LIKE $1`, [`station:${STATION} request:%`])).rows[0]?.n as unknown as number;
   const latestRequest = async () => (await csms.store.signingRequests.listForStation(STATION, 1))[0];
   const until = async (what: () => Promise<boolean>, ms = 10_000): Promise<void> => {
     const end = Date.now() + ms;
@@ -243,5 +244,36 @@ describe('SignCertificate -> CertificateSigned (ocpp-rpc strict client as the st
     const due = await csms.store.signingRequests.dueForRenewal(new Date(Date.now() + offsetMs + 30 * DAY), STATION);
     assert.ok(due.every((d) => d.triggers === 2 && d.lastStatus === 'Accepted'));
     offsetMs = 0;
+  });
+
+  it('a certificate issued by an attempt that died before recording it is revoked, and the retry delivers a new one', async () => {
+    const signed = certificateSigned();
+    const client = await connect({ CertificateSigned: signed.handler });
+    // The first attempt dies between the CA's issuance and step 5 (serial and payload stored).
+    const repo = csms.store.signingRequests;
+    const markIssued = repo.markIssued.bind(repo);
+    let failures = 0;
+    repo.markIssued = async (...args) => {
+      if (failures++ === 0) throw new Error('the process died here');
+      return markIssued(...args);
+    };
+    try {
+      assert.deepEqual(await client.call('SignCertificate', { csr: opensslCsr('orphan', `/CN=${STATION}/O=Test CPO`), certificateType: 'ChargingStationCertificate' }), { status: 'Accepted' });
+      const payload = await signed.received;
+      await until(async () => (await latestRequest())?.state === 'installed');
+      const request = await latestRequest();
+      const issued = await csms.store.certificates.list({ identity: STATION, requestedBy: issuedForRequest(STATION, request!.id), limit: 10 });
+      assert.equal(issued.length, 2, 'the orphan and the delivered certificate');
+      const delivered = issued.find((c) => Buffer.compare(Buffer.from(c.serial), Buffer.from(request!.serial!)) === 0);
+      const orphan = issued.find((c) => c !== delivered);
+      assert.ok(delivered && orphan);
+      assert.equal(delivered.revokedAt, null);
+      assert.equal(orphan.revocationReason, 'superseded');
+      assert.ok(orphan.revokedAt);
+      assert.deepEqual(pemBlocks(payload.certificateChain, 'CERTIFICATE')[0], delivered.der, 'the delivered certificate is the new one');
+    } finally {
+      repo.markIssued = markIssued;
+      await client.close({ force: true });
+    }
   });
 });

@@ -68,3 +68,9 @@ test('a missing official schema directory fails and says where it looked', () =>
     else process.env[OCA_SCHEMAS_ENV] = saved;
   }
 });
+
+test('every runtime schema compiles (they are compiled on first use at run time)', () => {
+  const validator = loadOcppSchemas({ eager: true });
+  assert.equal(validator.validate('Heartbeat', 'request', {}), null);
+  assert.equal(validator.validate('Heartbeat', 'response', {})?.code, 'OccurrenceConstraintViolation');
+});

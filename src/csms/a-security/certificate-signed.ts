@@ -15,7 +15,7 @@ import type { CertificateSignedRequest, CertificateSignedResponse } from '../typ
 import { decideCsr, readCsr } from './sign-certificate-decision.js';
 
 export interface CertificateSignedDeps {
-  store: Pick<Store, 'db' | 'signingRequests' | 'outbox' | 'scheduledRevocations'>;
+  store: Pick<Store, 'db' | 'signingRequests' | 'outbox' | 'scheduledRevocations' | 'certificates'>;
   ca: Pick<CaService, 'issue' | 'revoke'>;
   cpoName: string;
   issuerFor: Readonly<Record<CertificateSigningUse, string>>;
@@ -26,6 +26,9 @@ export interface CertificateSignedDeps {
 }
 
 const REQUESTED_BY = 'csms:certificate-signing';
+
+/** Who asked for a station certificate, as the CA records it: the station and its request. */
+export const issuedForRequest = (stationId: string, requestId: string): string => `station:${stationId} request:${requestId}`;
 
 /**
  * The certificateChain of CertificateSigned: PEM, leaf first, then the sub-CAs up to (not
@@ -59,10 +62,16 @@ export async function prepareCertificateSigned(deps: CertificateSignedDeps, row:
     await store.signingRequests.setState(req.id, 'failed', 'the stored CSR no longer passes the RA checks');
     return null;
   }
-  // Step 3: issue through the CA.
+  // Step 3: issue through the CA. A certificate issued for this very request by a process that
+  // died before step 5 was never delivered: it is revoked, so that no valid certificate exists
+  // that nobody tracks, and this attempt issues afresh.
+  const requestedBy = issuedForRequest(req.stationId, req.id);
+  for (const orphan of await store.certificates.list({ identity: decision.identity, status: 'issued', requestedBy, limit: 10 })) {
+    if (!orphan.revokedAt) await deps.ca.revoke({ serial: bytesToHex(orphan.serial), reason: 'superseded', requestedBy: REQUESTED_BY });
+  }
   let issued;
   try {
-    issued = await deps.ca.issue({ issuerId: deps.issuerFor[req.certificateType], profile: decision.profile, subject: decision.subject, publicKey: decision.publicKey, identity: decision.identity, requestedBy: `station:${req.stationId}` });
+    issued = await deps.ca.issue({ issuerId: deps.issuerFor[req.certificateType], profile: decision.profile, subject: decision.subject, publicKey: decision.publicKey, identity: decision.identity, requestedBy });
   } catch (err) {
     deps.log.error({ err, stationId: req.stationId, requestId: req.id }, 'the CA did not issue an accepted station certificate');
     await store.signingRequests.setState(req.id, 'failed', `the CA did not issue: ${(err as Error).message}`);
