@@ -1,8 +1,10 @@
 // POST /api/v1/auth/token: OAuth 2.0 client credentials grant (RFC 6749 §4.4). Clients authenticate
 // with HTTP Basic (§2.3.1) or client_id/client_secret in the body, never both (§2.3). Errors use the
 // OAuth format of §5.2 ({error, error_description} as application/json), not problem details,
-// because OAuth client libraries parse that format.
+// because OAuth client libraries parse that format. registerClientCredentialsRoute serves every
+// token endpoint of the app (the operator API's here, the eMSP API's in emsp-token-route.ts).
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { IssueToken } from './access-tokens.js';
 import { API_ERRORS, ApiError, problemFromError } from './errors.js';
 import { FORM_CONTENT_TYPE } from './form-parser.js';
 import type { OperatorAuth } from './operator-auth.js';
@@ -76,37 +78,51 @@ function isOAuthError(code: string): code is OAuthErrorCode {
   return (OAUTH_ERRORS as readonly string[]).includes(code);
 }
 
-function sendOAuthError(err: FastifyError | ApiError, req: FastifyRequest, reply: FastifyReply): void {
-  const problem = problemFromError(err);
-  if (problem.status >= 500) {
-    req.log.error({ err, code: problem.code }, 'token request failed');
-    sendProblem(reply, problem);
-    return;
-  }
-  // Everything else the client got wrong (schema, body encoding, size) is a malformed request.
-  const code: OAuthErrorCode = isOAuthError(problem.code) ? problem.code : 'invalid_request';
-  const description = problem.code === 'validation_failed' || isOAuthError(problem.code) ? problem.detail : API_ERRORS[problem.code].title;
-  req.log.info({ error: code }, 'token request refused');
-  // RFC 9110 §15.5.2: a 401 carries a challenge; Basic is the scheme clients may use here.
-  if (code === 'invalid_client') reply.header('www-authenticate', 'Basic realm="plugtrust", charset="UTF-8"');
-  reply
-    .code(API_ERRORS[code].status)
-    .header('cache-control', 'no-store')
-    .type('application/json')
-    .send({ error: code, error_description: description });
+/** The token endpoint's error handler; `realm` names the Basic challenge of invalid_client. */
+function oauthErrorHandler(realm: string, say: (message: string) => string) {
+  return (err: FastifyError | ApiError, req: FastifyRequest, reply: FastifyReply): void => {
+    const problem = problemFromError(err);
+    if (problem.status >= 500) {
+      req.log.error({ err, code: problem.code }, say('token request failed'));
+      sendProblem(reply, problem);
+      return;
+    }
+    // Everything else the client got wrong (schema, body encoding, size) is a malformed request.
+    const code: OAuthErrorCode = isOAuthError(problem.code) ? problem.code : 'invalid_request';
+    const description = problem.code === 'validation_failed' || isOAuthError(problem.code) ? problem.detail : API_ERRORS[problem.code].title;
+    req.log.info({ error: code }, say('token request refused'));
+    // RFC 9110 §15.5.2: a 401 carries a challenge; Basic is the scheme clients may use here.
+    if (code === 'invalid_client') reply.header('www-authenticate', `Basic realm="${realm}", charset="UTF-8"`);
+    reply
+      .code(API_ERRORS[code].status)
+      .header('cache-control', 'no-store')
+      .type('application/json')
+      .send({ error: code, error_description: description });
+  };
 }
 
-export function registerTokenRoute(app: FastifyInstance, deps: { auth: OperatorAuth; tokenTtlS: number }): void {
+export interface ClientCredentialsRoute {
+  path: string;
+  /** Authenticates the client and grants the scope (throws ApiError invalid_client / invalid_scope). */
+  auth: { issueToken: IssueToken };
+  /** Realm of the HTTP Basic challenge sent with invalid_client. */
+  realm: string;
+  /** Prefix of the log lines ("eMSP" gives "eMSP access token issued"); none by default. */
+  logName?: string;
+  /** The OpenAPI operation. */
+  doc: { tags: string[]; operationId: string; summary: string; description: string };
+}
+
+/** Registers a client credentials token endpoint; `app` must parse form bodies (form-parser.ts). */
+export function registerClientCredentialsRoute(app: FastifyInstance, route: ClientCredentialsRoute): void {
+  const say = (message: string): string => (route.logName ? `${route.logName} ${message}` : message);
   app.post<{ Body: TokenRequestBody }>(
-    TOKEN_PATH,
+    route.path,
     {
       bodyLimit: TOKEN_BODY_LIMIT,
-      errorHandler: sendOAuthError,
+      errorHandler: oauthErrorHandler(route.realm, say),
       schema: {
-        tags: ['auth'],
-        operationId: 'issueToken',
-        summary: 'Exchange client credentials for an access token',
-        description: `OAuth 2.0 client credentials grant (RFC 6749 §4.4). Tokens live ${deps.tokenTtlS} s.`,
+        ...route.doc,
         consumes: [FORM_CONTENT_TYPE, 'application/json'],
         body: tokenBodySchema,
         response: {
@@ -127,9 +143,23 @@ export function registerTokenRoute(app: FastifyInstance, deps: { auth: OperatorA
       const requested = req.body.scope === undefined ? undefined : parseScope(req.body.scope);
       if (requested === null) throw new ApiError('invalid_scope', 'scope is not a space-separated list of scope tokens');
       const { clientId, clientSecret } = clientCredentials(req);
-      const token = await deps.auth.issueToken(clientId, clientSecret, requested);
-      req.log.info({ clientId, scope: token.scope }, 'access token issued');
+      const token = await route.auth.issueToken(clientId, clientSecret, requested);
+      req.log.info({ clientId, scope: token.scope }, say('access token issued'));
       return { access_token: token.accessToken, token_type: token.tokenType, expires_in: token.expiresIn, scope: token.scope };
     },
   );
+}
+
+export function registerTokenRoute(app: FastifyInstance, deps: { auth: OperatorAuth; tokenTtlS: number }): void {
+  registerClientCredentialsRoute(app, {
+    path: TOKEN_PATH,
+    auth: deps.auth,
+    realm: 'plugtrust',
+    doc: {
+      tags: ['auth'],
+      operationId: 'issueToken',
+      summary: 'Exchange client credentials for an access token',
+      description: `OAuth 2.0 client credentials grant (RFC 6749 §4.4). Tokens live ${deps.tokenTtlS} s.`,
+    },
+  });
 }

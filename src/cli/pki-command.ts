@@ -13,7 +13,8 @@ import type { ProfileId } from '../../pki/profiles/types.js';
 import { CaError } from '../ca/ca-error.js';
 import { REVOCATION_REASONS, type RevocationReason } from '../ca/revoke-certificate.js';
 import { privateKeyFromPkcs8 } from '../ca/key-vault.js';
-import { one, openCaContext, parseCommand, type CaContext } from './ca-context.js';
+import { one, parseCommand, type CaContext } from './ca-context.js';
+import { dispatchCommand, withCaContext } from './command-runner.js';
 
 const USAGE = `Usage: plugtrust pki <command> [options]
 
@@ -38,48 +39,13 @@ function safeUser(): string {
   }
 }
 
-export async function pkiCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  switch (sub) {
-    case 'init':
-      return initCommand(rest);
-    case 'export':
-      return exportCommand(rest);
-    case 'issue':
-      return issueCommand(rest);
-    case 'revoke':
-      return revokeCommand(rest);
-    case 'list':
-      return listCommand(rest);
-    case 'show':
-      return showCommand(rest);
-    case 'import':
-      return importCommand(rest);
-    case undefined:
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return sub === undefined ? 2 : 0;
-    default:
-      process.stderr.write(`plugtrust pki: unknown command '${sub}'\n\n${USAGE}`);
-      return 2;
-  }
+export function pkiCommand(argv: string[]): Promise<number> {
+  return dispatchCommand('pki', USAGE, { init: initCommand, export: exportCommand, issue: issueCommand, revoke: revokeCommand, list: listCommand, show: showCommand, import: importCommand }, argv);
 }
 
 /** Runs `fn` with an open CA context and maps CA errors to a message and exit code 1. */
-async function withCa(config: CaContext['config'], fn: (c: CaContext) => Promise<number>): Promise<number> {
-  const ctx = await openCaContext(config);
-  try {
-    return await fn(ctx);
-  } catch (err) {
-    if (err instanceof CaError) {
-      process.stderr.write(`plugtrust: ${err.code}: ${err.message}\n${(err.details ?? []).map((d) => `  - ${d.code}: ${d.detail}\n`).join('')}`);
-      return 1;
-    }
-    throw err;
-  } finally {
-    await ctx.close();
-  }
+function withCa(config: CaContext['config'], fn: (c: CaContext) => Promise<number>): Promise<number> {
+  return withCaContext(config, [CaError], fn);
 }
 
 async function initCommand(argv: string[]): Promise<number> {

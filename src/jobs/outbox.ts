@@ -8,6 +8,7 @@ import { OcppRpcError } from '../ocpp/rpc-error.js';
 import type { CallAnswer, StationBus } from '../ocpp/station-bus.js';
 import type { OutboxRow } from '../store/outbox.js';
 import type { Store } from '../store/store.js';
+import { startPollLoop, type LoopWork, type PollLoop } from './poll-loop.js';
 
 /** What the outbox does for one action: build the payload, act on the answer, clean up on expiry. */
 export interface OutboxAction {
@@ -33,15 +34,8 @@ export interface OutboxOptions {
   batchSize?: number;
 }
 
-export interface Outbox {
-  /** Looks for due rows now (after a new row, or when a station connects). */
-  kick(): void;
-  /** A station connected: its pending rows become due at once. */
-  stationConnected(stationId: string): void;
-  /** One pass; resolves when the rows it started have been delivered or rescheduled. */
-  tick(): Promise<void>;
-  close(): Promise<void>;
-}
+/** kick() after a new row; tick() resolves when the rows it started are delivered or rescheduled. */
+export type Outbox = PollLoop;
 
 export const OUTBOX_DEFAULTS = { pollIntervalMs: 1000, backoffBaseMs: 5000, backoffMaxMs: 5 * 60_000, offlineRecheckMs: 5000, batchSize: 50 } as const;
 
@@ -52,10 +46,6 @@ export function backoffMs(attempts: number, baseMs: number, maxMs: number): numb
 export function startOutbox(opts: OutboxOptions): Outbox {
   const cfg = { ...OUTBOX_DEFAULTS, ...definedOnly(opts) };
   const { store, bus, log, now } = opts;
-  const inFlight = new Map<string, Promise<void>>();
-  let closed = false;
-  let running: Promise<void> | null = null;
-  let again = false;
 
   async function deliver(row: OutboxRow): Promise<void> {
     const action = opts.actions[row.action];
@@ -86,60 +76,22 @@ export function startOutbox(opts: OutboxOptions): Outbox {
     return store.outbox.reschedule(row.id, new Date(now().getTime() + backoffMs(row.attempts + 1, cfg.backoffBaseMs, cfg.backoffMaxMs)), error, true);
   }
 
-  async function pass(): Promise<void> {
+  async function pass(work: LoopWork): Promise<void> {
     // Expired rows first: their requests expire with them.
     for (const row of await store.outbox.expire(now())) {
       await opts.actions[row.action]?.onExpired?.(row).catch((err: unknown) => log.error({ err, outboxId: row.id }, 'outbox expiry handler failed'));
     }
     for (const row of await store.outbox.due(now(), cfg.batchSize)) {
-      if (inFlight.has(row.id) || closed) continue;
-      const p = deliver(row)
-        .catch((err: unknown) => log.error({ err, outboxId: row.id, stationId: row.stationId }, 'outbox delivery crashed'))
-        .finally(() => inFlight.delete(row.id));
-      inFlight.set(row.id, p);
+      if (work.inFlight.has(row.id) || work.closed) continue;
+      work.start(
+        row.id,
+        deliver(row).catch((err: unknown) => log.error({ err, outboxId: row.id, stationId: row.stationId }, 'outbox delivery crashed')),
+      );
     }
   }
 
-  function run(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await pass();
-        } catch (err) {
-          log.error({ err }, 'outbox pass failed');
-        }
-      } while (again && !closed);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
-
-  const timer = setInterval(() => void run(), cfg.pollIntervalMs);
-  timer.unref();
-  void run();
-
-  return {
-    kick: () => void run(),
-    stationConnected(stationId) {
-      store.outbox.wakeStation(stationId, now()).then(() => run(), (err: unknown) => log.error({ err, stationId }, 'outbox wake failed'));
-    },
-    async tick() {
-      await run();
-      await Promise.all(inFlight.values());
-    },
-    async close() {
-      closed = true;
-      clearInterval(timer);
-      await running;
-      await Promise.all(inFlight.values());
-    },
-  };
+  // The first pass runs at once: rows left pending by a previous process are picked up.
+  return startPollLoop({ name: 'outbox', log, pollIntervalMs: cfg.pollIntervalMs, pass, wakeStation: (stationId) => store.outbox.wakeStation(stationId, now()) });
 }
 
 function definedOnly(o: OutboxOptions): Partial<typeof OUTBOX_DEFAULTS> {

@@ -7,6 +7,7 @@ import { buildApiApp } from '../../src/api/api-app.js';
 import { createOperatorAuth } from '../../src/api/operator-auth.js';
 import { registerOpsRoutes } from '../../src/api/ops-app.js';
 import { hashSecret } from '../../src/api/secret-hash.js';
+import { OPERATOR_SCOPES, SCOPE_DESCRIPTIONS } from '../../src/api/scopes.js';
 import { silentLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
 import { openDb, type Db } from '../../src/store/db.js';
@@ -286,6 +287,18 @@ describe('OpenAPI document', () => {
     ['put', '/api/v1/stations/{id}/password', 'stations:write'],
     ['post', '/api/v1/stations/{id}/password/rotate', 'stations:write'],
     ['post', '/api/v1/stations/{id}/security-profile', 'stations:write'],
+    ['get', '/api/v1/stations/{id}/installed-certificates', 'stations:read'],
+    ['post', '/api/v1/stations/{id}/installed-certificates', 'certificates:install'],
+    ['post', '/api/v1/stations/{id}/installed-certificates/refresh', 'certificates:install'],
+    ['post', '/api/v1/stations/{id}/installed-certificates/delete', 'certificates:install'],
+    ['post', '/api/v1/certificate-campaigns', 'certificates:install'],
+    ['get', '/api/v1/certificate-campaigns', 'stations:read'],
+    ['get', '/api/v1/certificate-campaigns/{id}', 'stations:read'],
+    ['get', '/api/v1/certificate-campaigns/{id}/stations', 'stations:read'],
+    ['post', '/api/v1/certificate-campaigns/{id}/pause', 'certificates:install'],
+    ['post', '/api/v1/certificate-campaigns/{id}/resume', 'certificates:install'],
+    ['post', '/api/v1/certificate-campaigns/{id}/cancel', 'certificates:install'],
+    ['get', '/api/v1/reports/certificates', 'ca:read'],
     ['get', '/healthz', null],
     ['get', '/readyz', null],
     ['get', '/metrics', null],
@@ -303,7 +316,9 @@ describe('OpenAPI document', () => {
 
   it('declares a security requirement, a success schema and problem responses on each protected route', async () => {
     const doc = (await app.inject({ url: '/docs/json' })).json();
-    assert.deepEqual(Object.keys(doc.components.securitySchemes.operatorToken.flows.clientCredentials.scopes), ['stations:read', 'stations:write', 'calls:send', 'ca:read', 'ca:issue', 'ca:revoke']);
+    // The document offers every scope the API defines, each with its description.
+    assert.deepEqual(doc.components.securitySchemes.operatorToken.flows.clientCredentials.scopes, SCOPE_DESCRIPTIONS);
+    assert.deepEqual(Object.keys(doc.components.securitySchemes.operatorToken.flows.clientCredentials.scopes), [...OPERATOR_SCOPES]);
     for (const [method, path, scope] of routes.filter((r) => r[2] !== null)) {
       const op = doc.paths[path][method];
       assert.deepEqual(op.security, [{ operatorToken: [scope] }], `${method} ${path}`);
@@ -313,6 +328,29 @@ describe('OpenAPI document', () => {
         assert.deepEqual(op.responses[status].content['application/problem+json'].schema, { $ref: '#/components/schemas/Problem' }, `${method} ${path} ${status}`);
       }
     }
+  });
+
+  it('the token endpoint grants exactly the defined scopes the credential holds', async () => {
+    const token = async (clientId: string, secret: string, scope?: string) => {
+      const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, ...(scope === undefined ? {} : { scope }) });
+      return app.inject({ method: 'POST', url: '/api/v1/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: form.toString() });
+    };
+    const secret = `scopes-${run}-long-enough`;
+    // Every scope the API defines, plus one it does not: the unknown one is never granted.
+    await store.credentials.insertIfAbsent({ clientId: `all-${run}`, secretHash: await hashSecret(secret), scopes: [...OPERATOR_SCOPES, 'bogus:scope'] });
+    const all = await token(`all-${run}`, secret);
+    assert.equal(all.statusCode, 200, all.body);
+    assert.deepEqual(all.json<{ scope: string }>().scope.split(' '), [...OPERATOR_SCOPES]);
+    assert.equal((await token(`all-${run}`, secret, 'bogus:scope')).json<{ error: string }>().error, 'invalid_scope');
+    // A credential holding some scopes gets those, and no others on request.
+    const some = OPERATOR_SCOPES.filter((_, i) => i % 2 === 0);
+    const other = OPERATOR_SCOPES.find((s) => !some.includes(s));
+    assert.ok(other);
+    await store.credentials.insertIfAbsent({ clientId: `some-${run}`, secretHash: await hashSecret(secret), scopes: some });
+    assert.deepEqual((await token(`some-${run}`, secret)).json<{ scope: string }>().scope.split(' '), some);
+    const refused = await token(`some-${run}`, secret, `${some[0]} ${other}`);
+    assert.equal(refused.statusCode, 400);
+    assert.equal(refused.json<{ error: string }>().error, 'invalid_scope');
   });
 
   it('serves the UI at /docs', async () => {

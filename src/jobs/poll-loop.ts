@@ -1,0 +1,105 @@
+// The durable poll/wake loop shared by the jobs that work on stations from rows in the database
+// (the outbox of CSMS-initiated CALLs, certificate campaigns): a pass runs on a timer, at once when
+// kicked, and after a station connects; passes never overlap (a kick during a pass runs one more);
+// the work a pass starts is tracked by key, so tick() and close() can wait for it. State lives in
+// the database, so the loop itself holds nothing a restart would lose.
+import type { Logger } from '../log.js';
+
+/** What a pass sees of the loop: whether it is closing, and the work in flight. */
+export interface LoopWork {
+  readonly closed: boolean;
+  readonly inFlight: ReadonlyMap<string, Promise<void>>;
+  /** Tracks `work` under `key` until it settles; `work` must handle its own errors. */
+  start(key: string, work: Promise<void>): void;
+}
+
+export interface PollLoopOptions {
+  /** Names the loop in log lines: "<name> pass failed". */
+  name: string;
+  log: Logger;
+  pollIntervalMs: number;
+  /** One pass: looks for due work and starts it with work.start(). */
+  pass(work: LoopWork): Promise<void>;
+  /** Makes a connected station's pending work due at once. */
+  wakeStation(stationId: string): Promise<unknown>;
+  /** Runs once before the first pass (work a previous process left half done). */
+  recover?(): Promise<unknown>;
+  /** A settled piece of work frees a slot: run another pass at once. */
+  passWhenSettled?: boolean;
+}
+
+export interface PollLoop {
+  /** Runs a pass now. */
+  kick(): void;
+  /** A station connected: its pending work becomes due at once. */
+  stationConnected(stationId: string): void;
+  /** One pass; resolves when the work it started has settled. */
+  tick(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function startPollLoop(opts: PollLoopOptions): PollLoop {
+  const { name, log } = opts;
+  const inFlight = new Map<string, Promise<void>>();
+  let closed = false;
+  let running: Promise<void> | null = null;
+  let again = false;
+
+  const work: LoopWork = {
+    get closed() {
+      return closed;
+    },
+    inFlight,
+    start(key, p) {
+      inFlight.set(
+        key,
+        p.finally(() => {
+          inFlight.delete(key);
+          if (opts.passWhenSettled && !closed) void run();
+        }),
+      );
+    },
+  };
+
+  function run(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await opts.pass(work);
+        } catch (err) {
+          log.error({ err }, `${name} pass failed`);
+        }
+      } while (again && !closed);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  const timer = setInterval(() => void run(), opts.pollIntervalMs);
+  timer.unref();
+  if (opts.recover) opts.recover().then(() => run(), (err: unknown) => log.error({ err }, `${name} recovery failed`));
+  else void run();
+
+  return {
+    kick: () => void run(),
+    stationConnected(stationId) {
+      opts.wakeStation(stationId).then(() => run(), (err: unknown) => log.error({ err, stationId }, `${name} wake failed`));
+    },
+    async tick() {
+      await run();
+      await Promise.all(inFlight.values());
+    },
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      await running;
+      await Promise.all(inFlight.values());
+    },
+  };
+}
