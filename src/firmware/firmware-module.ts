@@ -59,6 +59,9 @@ export interface Firmware {
   close(): Promise<void>;
 }
 
+/** How long connections and boots are gathered before the pass they call for. */
+const KICK_BATCH_MS = 50;
+
 export function startFirmware(opts: FirmwareOptions): Firmware {
   const now = opts.now ?? (() => new Date());
   const { store, log } = opts;
@@ -104,10 +107,24 @@ export function startFirmware(opts: FirmwareOptions): Firmware {
   });
   const campaignDeps = { campaigns: store.firmwareCampaigns, jobs: store.firmwareJobs, bus, now, log, launched: (jobs: FirmwareJob[]) => jobs.forEach(send) };
 
+  // Whether any job may be waiting for a station's reboot: a boot is checked against the jobs only
+  // then, so that a reconnect storm of stations with no update in progress costs no look-ups. Set
+  // at once when a job is created (generation counts those), settled by each pass.
+  let jobsMayBeActive = true;
+  let jobsGeneration = 0;
+  const jobCreated = (): void => {
+    jobsGeneration++;
+    jobsMayBeActive = true;
+    kick();
+  };
+
   async function pass(): Promise<void> {
     await flow.sweepOverdue();
     await stepCampaigns(campaignDeps);
     for (const job of await store.firmwareJobs.due(now(), 200)) send(job);
+    const generation = jobsGeneration;
+    const active = await store.firmwareJobs.anyActive();
+    if (generation === jobsGeneration) jobsMayBeActive = active;
   }
 
   function run(): Promise<void> {
@@ -128,8 +145,16 @@ export function startFirmware(opts: FirmwareOptions): Firmware {
     return running;
   }
   const kick = (): void => void run();
+  // Connections and boots come in storms: their passes are gathered, one per KICK_BATCH_MS.
+  let kickTimer: NodeJS.Timeout | null = null;
+  const kickSoon = (): void => {
+    kickTimer ??= setTimeout(() => {
+      kickTimer = null;
+      kick();
+    }, KICK_BATCH_MS);
+  };
 
-  const updates = createFirmwareUpdates({ store, imageService: images, now, log, kick });
+  const updates = createFirmwareUpdates({ store, imageService: images, now, log, kick: jobCreated });
   const publications = createPublications({
     publications: store.firmwarePublications,
     images: store.firmwareImages,
@@ -159,11 +184,11 @@ export function startFirmware(opts: FirmwareOptions): Firmware {
     publications,
     meter,
     onBoot: async (stationId, version, at) => {
-      await flow.onBoot(stationId, version, at);
+      if (jobsMayBeActive) await flow.onBoot(stationId, version, at);
       // A booted station can take the update that waited for it.
-      kick();
+      kickSoon();
     },
-    stationConnected: () => kick(),
+    stationConnected: () => kickSoon(),
     registerHosting: (app) => registerFirmwareHosting(app, { images: store.firmwareImages, dir, meter, now, log }),
     async tick() {
       await run();
@@ -172,6 +197,7 @@ export function startFirmware(opts: FirmwareOptions): Firmware {
     async close() {
       closed = true;
       clearInterval(timer);
+      if (kickTimer) clearTimeout(kickTimer);
       await running;
       await Promise.all(inFlight.values());
     },

@@ -108,7 +108,7 @@ export function startCampaignEngine(opts: CampaignEngineOptions): CampaignEngine
     log,
     pollIntervalMs: cfg.pollIntervalMs,
     pass,
-    wakeStation: (stationId) => repo.wakeStation(stationId, now()),
+    wakeStations: (stationIds) => repo.wakeStations(stationIds, now()),
     // A previous process may have stopped mid-station: those targets start over from their steps.
     recover: () => repo.recoverRunning(now()),
     // A finished station frees a slot for the next due target.

@@ -91,7 +91,7 @@ export function startOutbox(opts: OutboxOptions): Outbox {
   }
 
   // The first pass runs at once: rows left pending by a previous process are picked up.
-  return startPollLoop({ name: 'outbox', log, pollIntervalMs: cfg.pollIntervalMs, pass, wakeStation: (stationId) => store.outbox.wakeStation(stationId, now()) });
+  return startPollLoop({ name: 'outbox', log, pollIntervalMs: cfg.pollIntervalMs, pass, wakeStations: (stationIds) => store.outbox.wakeStations(stationIds, now()) });
 }
 
 function definedOnly(o: OutboxOptions): Partial<typeof OUTBOX_DEFAULTS> {

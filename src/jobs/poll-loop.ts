@@ -20,8 +20,8 @@ export interface PollLoopOptions {
   pollIntervalMs: number;
   /** One pass: looks for due work and starts it with work.start(). */
   pass(work: LoopWork): Promise<void>;
-  /** Makes a connected station's pending work due at once. */
-  wakeStation(stationId: string): Promise<unknown>;
+  /** Makes the pending work of stations that just connected due at once. */
+  wakeStations(stationIds: readonly string[]): Promise<unknown>;
   /** Runs once before the first pass (work a previous process left half done). */
   recover?(): Promise<unknown>;
   /** A settled piece of work frees a slot: run another pass at once. */
@@ -37,6 +37,9 @@ export interface PollLoop {
   tick(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** How long connecting stations are collected before their work is woken in one statement. */
+export const WAKE_BATCH_MS = 50;
 
 export function startPollLoop(opts: PollLoopOptions): PollLoop {
   const { name, log } = opts;
@@ -81,6 +84,22 @@ export function startPollLoop(opts: PollLoopOptions): PollLoop {
     return running;
   }
 
+  // Stations that connect are woken together, one statement per WAKE_BATCH_MS: in a reconnect
+  // storm of thousands of stations, one statement (and one pass) per station would queue behind
+  // one another on the database and hold up the stations' own boot records.
+  const toWake = new Set<string>();
+  let wakeTimer: NodeJS.Timeout | null = null;
+  const wake = (): void => {
+    wakeTimer = null;
+    const ids = [...toWake];
+    toWake.clear();
+    if (closed || ids.length === 0) return;
+    opts.wakeStations(ids).then(
+      () => run(),
+      (err: unknown) => log.error({ err, stations: ids.length }, `${name} wake failed`),
+    );
+  };
+
   const timer = setInterval(() => void run(), opts.pollIntervalMs);
   timer.unref();
   if (opts.recover) opts.recover().then(() => run(), (err: unknown) => log.error({ err }, `${name} recovery failed`));
@@ -89,7 +108,8 @@ export function startPollLoop(opts: PollLoopOptions): PollLoop {
   return {
     kick: () => void run(),
     stationConnected(stationId) {
-      opts.wakeStation(stationId).then(() => run(), (err: unknown) => log.error({ err, stationId }, `${name} wake failed`));
+      toWake.add(stationId);
+      wakeTimer ??= setTimeout(wake, WAKE_BATCH_MS);
     },
     async tick() {
       await run();
@@ -98,6 +118,7 @@ export function startPollLoop(opts: PollLoopOptions): PollLoop {
     async close() {
       closed = true;
       clearInterval(timer);
+      if (wakeTimer) clearTimeout(wakeTimer);
       await running;
       await Promise.all(inFlight.values());
     },

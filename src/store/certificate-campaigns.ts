@@ -76,8 +76,8 @@ export interface CertificateCampaignRepo {
   release(campaignId: string, stationId: string, nextAttemptAt: Date, error: string | null, attempted: boolean, now: Date): Promise<void>;
   /** A pending target whose station is not connected waits until `nextAttemptAt` (or until it connects). */
   postpone(campaignId: string, stationId: string, nextAttemptAt: Date, reason: string, now: Date): Promise<void>;
-  /** The station connected: its pending targets become due at once. */
-  wakeStation(stationId: string, now: Date): Promise<void>;
+  /** These stations connected: their pending targets become due at once. */
+  wakeStations(stationIds: readonly string[], now: Date): Promise<void>;
   /** running <-> paused, or -> cancelled (pending targets too). Returns the campaign, or null when the transition does not apply. */
   transition(id: string, from: readonly CampaignState[], to: CampaignState, now: Date): Promise<boolean>;
   /** Running campaigns with no pending or running target left become completed; returns their ids. */
@@ -236,8 +236,8 @@ export function certificateCampaignRepo(db: Db): CertificateCampaignRepo {
         [campaignId, stationId, nextAttemptAt, pgText(reason), now],
       );
     },
-    async wakeStation(stationId, now) {
-      await db.query(`UPDATE certificate_campaign_targets SET next_attempt_at = $2 WHERE station_id = $1 AND state = 'pending' AND next_attempt_at > $2`, [stationId, now]);
+    async wakeStations(stationIds, now) {
+      await db.query(`UPDATE certificate_campaign_targets SET next_attempt_at = $2 WHERE station_id = ANY($1::text[]) AND state = 'pending' AND next_attempt_at > $2`, [stationIds, now]);
     },
     async transition(id, from, to, now) {
       return db.withTransaction(async (tx) => {

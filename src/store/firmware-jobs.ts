@@ -85,6 +85,8 @@ export interface FirmwareJobRepo {
   listForStation(stationId: string, limit: number): Promise<FirmwareJob[]>;
   listForCampaign(campaignId: string, limit: number): Promise<FirmwareJob[]>;
   activeForStation(stationId: string): Promise<FirmwareJob | null>;
+  /** Whether any job is active (queued, sent, downloading, installing or waiting for the reboot). */
+  anyActive(): Promise<boolean>;
   byRequestId(stationId: string, requestId: number): Promise<FirmwareJob | null>;
   /** Queued jobs whose next attempt is due, oldest first. */
   due(now: Date, limit: number): Promise<FirmwareJob[]>;
@@ -202,6 +204,10 @@ export function firmwareJobRepo(db: Queryable): FirmwareJobRepo {
     },
     activeForStation: (stationId) =>
       one(`SELECT ${COLUMNS} FROM firmware_jobs WHERE station_id = $1 AND state = ANY($2::text[]) ORDER BY id DESC LIMIT 1`, [stationId, ACTIVE_JOB_STATES]),
+    async anyActive() {
+      const { rows } = await db.query<{ active: boolean }>(`SELECT EXISTS (SELECT 1 FROM firmware_jobs WHERE state = ANY($1::text[])) AS active`, [ACTIVE_JOB_STATES]);
+      return rows[0]?.active === true;
+    },
     byRequestId: (stationId, requestId) => one(`SELECT ${COLUMNS} FROM firmware_jobs WHERE station_id = $1 AND request_id = $2 ORDER BY id DESC LIMIT 1`, [stationId, requestId]),
     async due(now, limit) {
       const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM firmware_jobs WHERE state = 'queued' AND next_attempt_at <= $1 ORDER BY next_attempt_at, id LIMIT $2`, [now, limit]);

@@ -41,8 +41,8 @@ export interface OutboxRepo {
   expire(now: Date): Promise<OutboxRow[]>;
   /** Gives a row up (its payload cannot be built). */
   abandon(id: string, error: string): Promise<void>;
-  /** Makes a station's pending rows due now (it has just connected). */
-  wakeStation(stationId: string, now: Date): Promise<void>;
+  /** Makes these stations' pending rows due now (they have just connected). */
+  wakeStations(stationIds: readonly string[], now: Date): Promise<void>;
   /** Expires the pending rows of these signing requests (superseded by a newer one). */
   expireForRequests(ids: readonly string[]): Promise<void>;
 }
@@ -114,8 +114,8 @@ export function outboxRepo(db: Queryable): OutboxRepo {
     async abandon(id, error) {
       await db.query(`UPDATE ocpp_outbox SET state = 'expired', last_error = $2 WHERE id = $1 AND state = 'pending'`, [id, pgText(error)]);
     },
-    async wakeStation(stationId, now) {
-      await db.query(`UPDATE ocpp_outbox SET next_attempt_at = $2 WHERE station_id = $1 AND state = 'pending' AND next_attempt_at > $2`, [stationId, now]);
+    async wakeStations(stationIds, now) {
+      await db.query(`UPDATE ocpp_outbox SET next_attempt_at = $2 WHERE station_id = ANY($1::text[]) AND state = 'pending' AND next_attempt_at > $2`, [stationIds, now]);
     },
     async expireForRequests(ids) {
       if (ids.length === 0) return;
