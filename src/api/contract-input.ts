@@ -24,7 +24,7 @@ export function readUploadParts(body: Pick<UploadContractBody, 'certificate' | '
   const chain = body.chain === undefined ? [] : blocks(body.chain, 'CERTIFICATE', 'CONTRACT_CERTIFICATE_INVALID', 'chain');
   if (body.chain !== undefined && body.chain.trim() !== '' && chain.length === 0) throw new ContractError('CONTRACT_CERTIFICATE_INVALID', 'chain holds no PEM CERTIFICATE block');
   if (chain.length > 8) throw new ContractError('CONTRACT_CERTIFICATE_INVALID', 'chain holds more than 8 certificates (ISO 15118-2 allows two sub-CAs)');
-  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----/.test(body.privateKey)) throw new ContractError('CONTRACT_KEY_INVALID', 'the private key is encrypted; send it as unencrypted PKCS#8 over TLS: it is stored encrypted');
+  if (/-{5}BEGIN ENCRYPTED PRIVATE KEY-{5}/.test(body.privateKey)) throw new ContractError('CONTRACT_KEY_INVALID', 'the private key is encrypted; send it as unencrypted PKCS#8 over TLS: it is stored encrypted');
   const keys = blocks(body.privateKey, 'PRIVATE KEY', 'CONTRACT_KEY_INVALID', 'privateKey');
   if (keys.length !== 1 || !keys[0]) throw new ContractError('CONTRACT_KEY_INVALID', 'privateKey must hold exactly one PEM PRIVATE KEY block (PKCS#8)');
   return { certificate: certs[0], chain, privateKey: keys[0] };
