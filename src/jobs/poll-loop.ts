@@ -84,20 +84,24 @@ export function startPollLoop(opts: PollLoopOptions): PollLoop {
     return running;
   }
 
-  // Stations that connect are woken together, one statement per WAKE_BATCH_MS: in a reconnect
-  // storm of thousands of stations, one statement (and one pass) per station would queue behind
-  // one another on the database and hold up the stations' own boot records.
+  // Stations that connect are woken together: the first at once, those that follow within
+  // WAKE_BATCH_MS in one statement. In a reconnect storm of thousands of stations, one statement
+  // (and one pass) per station would queue on the database and hold up the stations' boot records;
+  // a station connecting alone is woken before it can send anything.
   const toWake = new Set<string>();
   let wakeTimer: NodeJS.Timeout | null = null;
-  const wake = (): void => {
-    wakeTimer = null;
-    const ids = [...toWake];
-    toWake.clear();
+  const wakeNow = (ids: string[]): void => {
     if (closed || ids.length === 0) return;
     opts.wakeStations(ids).then(
       () => run(),
       (err: unknown) => log.error({ err, stations: ids.length }, `${name} wake failed`),
     );
+  };
+  const wakeGathered = (): void => {
+    wakeTimer = null;
+    const ids = [...toWake];
+    toWake.clear();
+    wakeNow(ids);
   };
 
   const timer = setInterval(() => void run(), opts.pollIntervalMs);
@@ -108,8 +112,12 @@ export function startPollLoop(opts: PollLoopOptions): PollLoop {
   return {
     kick: () => void run(),
     stationConnected(stationId) {
-      toWake.add(stationId);
-      wakeTimer ??= setTimeout(wake, WAKE_BATCH_MS);
+      if (wakeTimer) {
+        toWake.add(stationId);
+        return;
+      }
+      wakeTimer = setTimeout(wakeGathered, WAKE_BATCH_MS);
+      wakeNow([stationId]);
     },
     async tick() {
       await run();
