@@ -4,6 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openDb, type Db } from '../../src/store/db.js';
+import { migrate } from '../../src/store/migrate.js';
+import { createStore, type Store } from '../../src/store/store.js';
 
 export interface TestDatabase {
   dataDir: string;
@@ -33,6 +36,27 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await c.query(`DROP SCHEMA ${schema} CASCADE`);
       await c.end();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A migrated store on a database of its own (see createTestDatabase); close() disposes of both. */
+export interface TestStore {
+  db: Db;
+  store: Store;
+  close: () => Promise<void>;
+}
+
+export async function openTestStore(): Promise<TestStore> {
+  const tdb = await createTestDatabase();
+  const db = await openDb({ dataDir: tdb.dataDir, databaseUrl: tdb.databaseUrl });
+  await migrate(db);
+  return {
+    db,
+    store: createStore(db),
+    close: async () => {
+      await db.close();
+      await tdb.dispose();
     },
   };
 }
