@@ -49,6 +49,24 @@ interface PathOptions {
 
 type StatusResult = { ok: true; outcome: RevocationOutcome } | { ok: false; code: PathErrorCode; detail: string };
 
+/**
+ * Trust anchors and CA certificates, parsed, by DER content: they recur in every validation (a
+ * fleet's certificates share a few sub-CAs), leaves do not. Each entry holds its own copy of the
+ * DER, so a caller reusing its buffer cannot change it. Bounded; the oldest entry goes first.
+ */
+const CA_PARSE_CACHE_SIZE = 256;
+const caParsed = new Map<string, PathCertificate>();
+function parseCaCertificate(der: Uint8Array): PathCertificate {
+  const id = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+  let cert = caParsed.get(id);
+  if (!cert) {
+    cert = parsePathCertificate(Uint8Array.from(der));
+    if (caParsed.size >= CA_PARSE_CACHE_SIZE) caParsed.delete(caParsed.keys().next().value as string);
+    caParsed.set(id, cert);
+  }
+  return cert;
+}
+
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 const fingerprint = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -59,7 +77,7 @@ export async function validatePath(input: ValidatePathInput): Promise<PathResult
   for (const u of input.requiredLeafKeyUsage ?? []) if (!(KEY_USAGE_BITS as readonly string[]).includes(u)) throw new PkiError('PATH_INVALID', `unknown key usage ${u}`);
   const anchors = input.anchors.map((der, i) => {
     try {
-      const anchor = parsePathCertificate(der);
+      const anchor = parseCaCertificate(der);
       toWorkingKey(anchor.spki, undefined);
       return anchor;
     } catch (e) {
@@ -73,7 +91,7 @@ export async function validatePath(input: ValidatePathInput): Promise<PathResult
   for (const [i, der] of input.chain.entries()) {
     let cert: PathCertificate;
     try {
-      cert = parsePathCertificate(der);
+      cert = i === 0 ? parsePathCertificate(der) : parseCaCertificate(der);
     } catch (e) {
       return failure('MALFORMED', i, message(e));
     }

@@ -1,7 +1,7 @@
 // Every answer about a known contract becomes an event in its eMSP's feed ('installed' or
 // 'installation_failed', migration 0005), whoever asked (a station over OCPP, a CSMS through the
 // pool endpoint) and whichever provider answered. The event is committed before the answer goes
-// out; concurrent installations share one transaction (one commit) through a Batcher. A failing
+// out; concurrent installations share one statement (one commit) through a Batcher. A failing
 // event write is logged and never changes the answer.
 import type { Logger } from '../log.js';
 import { Batcher } from '../store/batcher.js';
@@ -10,7 +10,7 @@ import type { Store } from '../store/store.js';
 import { isSuccess, type ContractCertificateProvider } from './contract-provider.js';
 
 export interface ContractEventDeps {
-  store: Pick<Store, 'db' | 'contracts'>;
+  store: Pick<Store, 'contracts'>;
   log: Logger;
   now?: () => Date;
 }
@@ -18,9 +18,7 @@ export interface ContractEventDeps {
 export function withContractEvents(provider: ContractCertificateProvider, deps: ContractEventDeps): ContractCertificateProvider {
   const now = deps.now ?? (() => new Date());
   const events = new Batcher<NewContractEvent, void>(async (items) => {
-    await deps.store.db.withTransaction(async (tx) => {
-      for (const e of items) await deps.store.contracts.recordEvent(e, tx);
-    });
+    await deps.store.contracts.recordEvents(items);
     return items.map(() => ({ ok: true as const, value: undefined }));
   });
   return {

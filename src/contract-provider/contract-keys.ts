@@ -1,16 +1,20 @@
 // Contract private keys for the installation path: stored in ca_keys, encrypted under the KEK like
 // CA keys (migration 0005). ca_keys rows never change once written, so their sealed form (the
 // ciphertext, never the plaintext) is kept in memory by key id: an installation then opens the key
-// without a database round trip. The plaintext exists only while the key is wrapped for the EV.
+// without a database round trip; keys not yet seen by concurrent installations are read in one
+// statement. The plaintext exists only while the key is wrapped for the EV.
 import { scalarOfPkcs8 } from '../../pki/iso15118-key-wrap.js';
 import type { Kek } from '../ca/key-vault.js';
-import type { StoredKey } from '../store/ca-keys.js';
+import { Batcher } from '../store/batcher.js';
+import type { SealedKey } from '../store/ca-keys.js';
 import type { ContractRow } from '../store/contracts.js';
 import type { Store } from '../store/store.js';
 
 export interface ContractKeys {
   /** The contract key's 32-octet P-256 scalar; the caller wipes it after use. */
   privateScalar(contract: Pick<ContractRow, 'keyId'>): Promise<Buffer>;
+  /** Keeps a sealed key read along with its contract, so that opening it needs no statement. */
+  remember(keyId: string, sealed: SealedKey): void;
 }
 
 export class ContractKeyError extends Error {
@@ -21,16 +25,24 @@ export class ContractKeyError extends Error {
 const MAX_SEALED = 50_000;
 
 export function cachedContractKeys(store: Pick<Store, 'caKeys'>, kek: () => Kek): ContractKeys {
-  const sealed = new Map<string, NonNullable<StoredKey['encrypted']>>();
+  const sealed = new Map<string, SealedKey>();
+  const keep = (keyId: string, record: SealedKey): void => {
+    if (sealed.has(keyId)) return;
+    if (sealed.size >= MAX_SEALED) sealed.delete(sealed.keys().next().value!);
+    sealed.set(keyId, record);
+  };
+  const reads = new Batcher<string, SealedKey | null>(async (ids) => {
+    const rows = new Map((await store.caKeys.getMany([...new Set(ids)])).map((r) => [r.id, r.encrypted]));
+    return ids.map((id) => ({ ok: true as const, value: rows.get(id) ?? null }));
+  });
   return {
     async privateScalar(contract) {
       let record = sealed.get(contract.keyId);
       if (!record) {
-        const row = await store.caKeys.get(contract.keyId);
-        if (!row?.encrypted) throw new ContractKeyError(`contract key ${contract.keyId} is not stored here`);
-        record = row.encrypted;
-        if (sealed.size >= MAX_SEALED) sealed.delete(sealed.keys().next().value!);
-        sealed.set(contract.keyId, record);
+        const read = await reads.submit(contract.keyId);
+        if (!read) throw new ContractKeyError(`contract key ${contract.keyId} is not stored here`);
+        record = read;
+        keep(contract.keyId, record);
       }
       const pkcs8 = kek().decrypt(contract.keyId, record);
       try {
@@ -41,5 +53,6 @@ export function cachedContractKeys(store: Pick<Store, 'caKeys'>, kek: () => Kek)
         pkcs8.fill(0);
       }
     },
+    remember: keep,
   };
 }

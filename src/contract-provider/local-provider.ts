@@ -5,7 +5,8 @@
 //  and encode the response. Every failure becomes the same message with its ResponseCode.
 // A contract whose eMSP is served by an external pool, or a PCID we hold no contract for when a
 // fallback pool is configured, is handed to that pool unchanged.
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { loadPublicKey } from '../../pki/algorithms.js';
 import { parseCertificate, type ParsedCertificate } from '../../pki/certificate/parse-certificate.js';
 import { decodeV2gMessage, ExiError, checkElementsSignature, type CertificateInstallationRequest, type CertificateUpdateRequest, type IssuerSerial, type ResponseCode, type V2gMessage } from '../../pki/exi/index.js';
 import { pointOfSpki, wrapContractScalar } from '../../pki/iso15118-key-wrap.js';
@@ -14,6 +15,7 @@ import type { ContractRow } from '../store/contracts.js';
 import type { Store } from '../store/store.js';
 import type { CertificateTrust, TrustOutcome } from './certificate-trust.js';
 import type { ContractKeys } from './contract-keys.js';
+import { contractLookup } from './contract-lookup.js';
 import type { ContractCertificateProvider, ContractDataRequest, ContractDataResult, ContractRef } from './contract-provider.js';
 import { base64Length, buildFailureResponse, buildSignedResponse, MAX_EXI_RESPONSE_BASE64, type CpsCredentials, type ResponseKind } from './exi-responses.js';
 import { listNamesRoot, rootIdentity, type RootIdentity } from './root-certificate-ids.js';
@@ -49,6 +51,7 @@ const refOf = (c: ContractRow): ContractRef => ({ id: c.id, emspId: c.emspId });
 
 export function createLocalProvider(deps: LocalProviderDeps): ContractCertificateProvider {
   const now = deps.now ?? (() => new Date());
+  const contracts = contractLookup(deps.store.contracts);
   const roots = new Map<string, RootIdentity>();
   // Public keys of the certificates EVs present, by SubjectPublicKeyInfo: a fleet repeats them.
   const verifyKeys = new Map<string, KeyObject>();
@@ -57,7 +60,7 @@ export function createLocalProvider(deps: LocalProviderDeps): ContractCertificat
     const k = Buffer.from(spki).toString('latin1');
     let key = verifyKeys.get(k);
     if (!key) {
-      key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+      key = loadPublicKey(spki);
       if (verifyKeys.size >= 10_000) verifyKeys.delete(verifyKeys.keys().next().value!);
       verifyKeys.set(k, key);
     }
@@ -143,7 +146,8 @@ export function createLocalProvider(deps: LocalProviderDeps): ContractCertificat
     // Step 4: the contract for the PCID (CN of the provisioning certificate, [V2G2-933]).
     const pcid = nameValue(oem.subject, 'CN');
     if (!pcid) return fail(kind, message, { code: 'FAILED_CertChainError', detail: 'the OEM provisioning certificate has no CN (PCID)' });
-    const candidates = await deps.store.contracts.findForPcid(pcid.toUpperCase());
+    const candidates = await contracts.usableForPcid(pcid.toUpperCase());
+    for (const c of candidates) if (c.sealedKey) deps.keys.remember(c.keyId, c.sealedKey);
     const contract = pickContract(candidates, body.rootCertificateIds, at);
     if (!contract) {
       const expired = candidates[0];

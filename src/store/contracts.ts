@@ -1,6 +1,7 @@
 // Contracts (ISO 15118-2 contract certificates), their eMSPs and the eMSPs' event feed. Keys are
 // referenced by id only: the ciphertext lives in ca_keys and is opened by src/ca/key-vault.ts.
 import type { Queryable } from './db.js';
+import type { SealedKey } from './ca-keys.js';
 import { hasNul, pgJson } from './text.js';
 
 export interface EmspRow {
@@ -38,6 +39,10 @@ export interface ContractRow extends NewContract {
   deletedAt: Date | null;
 }
 
+export interface ContractWithSealedKey extends ContractRow {
+  sealedKey: SealedKey | null;
+}
+
 export type ContractEventKind = 'created' | 'installed' | 'installation_failed' | 'revoked' | 'deleted';
 
 export interface NewContractEvent {
@@ -67,6 +72,12 @@ export interface ContractRepo {
   /** Contracts bound to this PCID that are neither deleted nor revoked (expired ones included: the caller decides). */
   findForPcid(pcid: string): Promise<ContractRow[]>;
   /**
+   * The usable (not revoked, not deleted) contracts bound to any of these PCIDs, each with its
+   * sealed key (ciphertext under the KEK, null when the key is held elsewhere), in one statement
+   * for many look-ups (the installation path batches concurrent requests). No order.
+   */
+  usableForPcids(pcids: readonly string[]): Promise<ContractWithSealedKey[]>;
+  /**
    * Contracts with this eMAID (normalized), with or without its check digit: the first 14
    * characters decide, the check digit being a function of them. Not deleted; revoked and expired
    * ones included; newest notAfter first.
@@ -77,6 +88,8 @@ export interface ContractRepo {
   /** Marks deleted once; false when already deleted. */
   markDeleted(id: string, at: Date, tx?: Queryable): Promise<boolean>;
   recordEvent(e: NewContractEvent, tx?: Queryable): Promise<string>;
+  /** Several events in one statement, in order. */
+  recordEvents(events: readonly NewContractEvent[], tx?: Queryable): Promise<void>;
   /** An eMSP's events after `afterId` (exclusive), oldest first. */
   listEvents(emspId: string, opts: { afterId?: string; limit: number }): Promise<ContractEventRow[]>;
 }
@@ -85,6 +98,8 @@ const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byt
 
 const COLUMNS = `id, emsp_id, emaid, pcids, origin, certificate, chain, mo_root, serial, key_id, not_before, not_after,
   created_at, revoked_at, revocation_reason, deleted_at`;
+/** The same columns, qualified by the alias c. */
+const COLUMNS_OF_C = COLUMNS.replace(/(\w+)/g, 'c.$1');
 
 interface Row {
   id: string;
@@ -103,6 +118,13 @@ interface Row {
   revoked_at: Date | null;
   revocation_reason: string | null;
   deleted_at: Date | null;
+}
+
+interface KeyColumns {
+  kek_id: string | null;
+  iv: Buffer | null;
+  ciphertext: Buffer | null;
+  auth_tag: Buffer | null;
 }
 
 function toContract(r: Row): ContractRow {
@@ -196,6 +218,16 @@ export function contractRepo(db: Queryable): ContractRepo {
       );
       return rows.map(toContract);
     },
+    async usableForPcids(pcids) {
+      if (pcids.length === 0) return [];
+      const { rows } = await db.query<Row & KeyColumns>(
+        `SELECT ${COLUMNS_OF_C}, k.kek_id, k.iv, k.ciphertext, k.auth_tag
+           FROM contracts c LEFT JOIN ca_keys k ON k.id = c.key_id
+          WHERE c.pcids && $1::text[] AND c.deleted_at IS NULL AND c.revoked_at IS NULL`,
+        [[...pcids]],
+      );
+      return rows.map((r) => ({ ...toContract(r), sealedKey: r.kek_id && r.iv && r.ciphertext && r.auth_tag ? { kekId: r.kek_id, iv: new Uint8Array(r.iv), ciphertext: new Uint8Array(r.ciphertext), authTag: new Uint8Array(r.auth_tag) } : null }));
+    },
     async findForEmaid(emaid) {
       const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM contracts WHERE left(emaid, 14) = left($1, 14) AND deleted_at IS NULL ORDER BY not_after DESC, id`, [emaid]);
       return rows.map(toContract);
@@ -214,6 +246,22 @@ export function contractRepo(db: Queryable): ContractRepo {
         [e.emspId, e.contractId, e.kind, e.at, e.stationId ?? null, e.detail ? pgJson(e.detail) : null],
       );
       return String(rows[0]!.id);
+    },
+    async recordEvents(events, tx = db) {
+      if (events.length === 0) return;
+      // unnest keeps it one statement with six parameters however many events; WITH ORDINALITY keeps their order in the ids.
+      await tx.query(
+        `INSERT INTO contract_events (emsp_id, contract_id, kind, at, station_id, detail)
+         SELECT e, c, k, a, s, d FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::jsonb[]) WITH ORDINALITY AS t(e, c, k, a, s, d, n) ORDER BY n`,
+        [
+          events.map((e) => e.emspId),
+          events.map((e) => e.contractId),
+          events.map((e) => e.kind),
+          events.map((e) => e.at),
+          events.map((e) => e.stationId ?? null),
+          events.map((e) => (e.detail ? pgJson(e.detail) : null)),
+        ],
+      );
     },
     async listEvents(emspId, opts) {
       const { rows } = await db.query<EventRow>(
