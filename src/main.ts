@@ -54,6 +54,7 @@ import { loadContractPoolsFile, loadOemRootsFile } from './contract-provider/pro
 import { registerContractPoolRoutes } from './contract-provider/contract-pool-routes.js';
 import { handleGet15118EvCertificate } from './csms/m-iso15118-certs/get-15118-ev-certificate.js';
 import { createContractService, type ContractService } from './contracts/contract-service.js';
+import { CONTRACT_CHANNEL } from './store/contracts.js';
 import { loadMoRootsFile } from './contracts/mo-roots-file.js';
 import { createWebhooks } from './contracts/webhooks.js';
 import { registerContractRoutes } from './api/contract-routes.js';
@@ -200,6 +201,10 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
       fetchAllow: config.ocspFetchAllow, fetchTimeoutMs: config.ocspFetchTimeoutMs, noNextUpdateHoldS: config.ocspNoNextUpdateHoldS, log,
     });
     await statusServices.known.refresh();
+    // Authorize's view of the contracts follows every change: ours at once, other processes' by NOTIFY.
+    contracts.onEvent((e) => statusServices.contracts.invalidate(e.emaid));
+    const stopContractNotices = await db.listen(CONTRACT_CHANNEL, (emaid) => statusServices.contracts.invalidate(emaid), () => statusServices.contracts.clear());
+    cleanup.unshift(stopContractNotices);
     // Contract certificates for EVs (M01/M02): ours, or an external pool's per eMSP.
     const contractProvider = startContractProvider({ store, ca, contracts, kek, oemCertificates: loadOemRootsFile(config.oemRootsFile), pools: loadContractPoolsFile(config.contractPoolsFile), log });
     const routes = buildRoutes({ store, heartbeatIntervalS: config.heartbeatIntervalS, bootRetryIntervalS: config.bootRetryIntervalS, signCertificate: signing.handlers.SignCertificate, firmware: firmware.handlers, onBoot: firmware.onBoot, metrics, authorize: statusServices.handlers.Authorize, getCertificateStatus: statusServices.handlers.GetCertificateStatus, get15118EvCertificate: handleGet15118EvCertificate({ provider: contractProvider, log }) });

@@ -67,7 +67,8 @@ export interface ChangeOptions {
   requestedBy: string;
 }
 
-export type ContractEventListener = (e: { emspId: string; kind: ContractEventKind }) => void;
+/** A committed change of a contract: its eMSP, what happened, and its eMAID (normalized). */
+export type ContractEventListener = (e: { emspId: string; kind: ContractEventKind; emaid: string }) => void;
 
 export interface ContractService {
   createEmsp(input: { id: string; name: string; issuerId?: string | null | undefined; requestedBy: string }): Promise<EmspRow>;
@@ -105,10 +106,10 @@ export function createContractService(deps: ContractServiceDeps): ContractServic
   const now = deps.now ?? (() => new Date());
   const defaultIssuer = deps.issuerId ?? DEFAULT_CONTRACT_ISSUER;
   const listeners: ContractEventListener[] = [];
-  const emit = (emspId: string, kind: ContractEventKind): void => {
+  const emit = (c: Pick<ContractRow, 'emspId' | 'emaid'>, kind: ContractEventKind): void => {
     for (const l of listeners) {
       try {
-        l({ emspId, kind });
+        l({ emspId: c.emspId, kind, emaid: c.emaid });
       } catch (err) {
         deps.log?.error({ err }, 'a contract event listener failed');
       }
@@ -148,11 +149,12 @@ export function createContractService(deps: ContractServiceDeps): ContractServic
         await store.contracts.insert(c, tx);
         await store.contracts.recordEvent({ emspId: c.emspId, contractId: c.id, kind: 'created', at: c.createdAt, detail: { emaid: c.emaid, origin: c.origin, pcids: [...c.pcids] } }, tx);
         await store.caAudit.append(tx, [audit(c.createdAt, requestedBy, `contract-${c.origin === 'issued' ? 'create' : 'upload'}`, 'created', c, issuerId, { pcids: [...c.pcids], notAfter: c.notAfter.toISOString() })]);
+        await store.contracts.notifyChanged(c.emaid, tx);
       });
     } finally {
       pkcs8.fill(0);
     }
-    emit(c.emspId, 'created');
+    emit(c, 'created');
   }
 
   async function moRoots(): Promise<Uint8Array[]> {
@@ -282,10 +284,11 @@ export function createContractService(deps: ContractServiceDeps): ContractServic
         if (!(await store.contracts.markRevoked(id, at, opts.reason, tx))) return false;
         await store.contracts.recordEvent({ emspId: c.emspId, contractId: id, kind: 'revoked', at, detail: { emaid: c.emaid, reason: opts.reason } }, tx);
         await store.caAudit.append(tx, [audit(at, opts.requestedBy, 'contract-revoke', 'revoked', c, null, { reason: opts.reason })]);
+        await store.contracts.notifyChanged(c.emaid, tx);
         return true;
       });
       if (!changed) throw new ContractError('CONTRACT_REVOKED', `contract ${id} was revoked meanwhile`);
-      emit(c.emspId, 'revoked');
+      emit(c, 'revoked');
       return live(id);
     },
 
@@ -302,10 +305,11 @@ export function createContractService(deps: ContractServiceDeps): ContractServic
         if (!(await store.contracts.markDeleted(id, at, tx))) return false;
         await store.contracts.recordEvent({ emspId: c.emspId, contractId: id, kind: 'deleted', at, detail: { emaid: c.emaid } }, tx);
         await store.caAudit.append(tx, [audit(at, opts.requestedBy, 'contract-delete', 'deleted', c, null, { revoked: revoke })]);
+        await store.contracts.notifyChanged(c.emaid, tx);
         return true;
       });
       if (!changed) throw new ContractError('CONTRACT_NOT_FOUND', `contract ${id} was deleted meanwhile`);
-      emit(c.emspId, 'deleted');
+      emit(c, 'deleted');
       const row = await store.contracts.get(id);
       return row!;
     },

@@ -1,5 +1,7 @@
 // The frame log writer: frames are appended to per-station text buffers as they pass (no object
-// per frame) and written every 200 ms as one chunk row per station. Bounded: when the database
+// per frame) and written every 200 ms as one chunk row per station (a busy station's buffer is
+// sealed as a chunk of its own whenever it reaches 32 KiB, so no row, and no statement, grows
+// without bound). Bounded: when the database
 // falls behind, new frames are dropped and counted instead of growing memory.
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
@@ -16,7 +18,11 @@ interface Pending {
   parts: string[];
   first: number;
   last: number;
+  bytes: number;
 }
+
+/** A station's buffer becomes a chunk of its own at this size (characters of encoded frames). */
+const CHUNK_BYTES = 32 * 1024;
 
 export interface FrameLogOptions {
   frames: FrameRepo;
@@ -28,23 +34,38 @@ export interface FrameLogOptions {
   maxPending?: number;
   /** Chunks per INSERT statement. */
   maxChunksPerStatement?: number;
+  /** Payload bytes (before deflating) per INSERT statement. */
+  maxBytesPerStatement?: number;
   now?: () => Date;
 }
 
 export function startFrameLog(o: FrameLogOptions): FrameLog {
   const now = o.now ?? (() => new Date());
   const maxPending = o.maxPending ?? 200_000;
-  const perStatement = o.maxChunksPerStatement ?? 2000;
+  // Statements are bounded and written one after the other, so that other statements (an
+  // Authorize's contract look-up, a boot) get the connection between them: on the embedded
+  // database's single connection one large frame-log statement held everything behind it for tens
+  // of milliseconds.
+  const perStatement = o.maxChunksPerStatement ?? 500;
+  const bytesPerStatement = o.maxBytesPerStatement ?? 64 * 1024;
   let pending = new Map<string, Pending>();
+  let sealed: [string, Pending][] = [];
   let pendingCount = 0;
   let writing: Promise<void> = Promise.resolve();
   let closed = false;
 
-  const write = async (batch: Map<string, Pending>, count: number): Promise<void> => {
+  const write = async (batch: Iterable<[string, Pending]>, count: number): Promise<void> => {
     const chunks: FrameChunk[] = [];
     for (const [stationId, p] of batch) chunks.push({ stationId, firstAtMs: p.first, lastAtMs: p.last, count: p.parts.length, body: p.parts.join('') });
     try {
-      for (let i = 0; i < chunks.length; i += perStatement) await o.frames.insertChunks(chunks.slice(i, i + perStatement));
+      let from = 0;
+      while (from < chunks.length) {
+        let to = from;
+        let bytes = 0;
+        while (to < chunks.length && to - from < perStatement && (to === from || bytes + chunks[to]!.body.length <= bytesPerStatement)) bytes += chunks[to++]!.body.length;
+        await o.frames.insertChunks(chunks.slice(from, to));
+        from = to;
+      }
     } catch (err) {
       o.metrics.framesDropped.inc(count);
       o.log.warn({ err, lost: count }, 'could not write frame log batch');
@@ -53,10 +74,11 @@ export function startFrameLog(o: FrameLogOptions): FrameLog {
     }
   };
   const flush = (): Promise<void> => {
-    if (pending.size > 0) {
-      const batch = pending;
-      const count = [...batch.values()].reduce((n, p) => n + p.parts.length, 0);
+    if (pending.size > 0 || sealed.length > 0) {
+      const batch = [...sealed, ...pending];
+      const count = batch.reduce((n, [, p]) => n + p.parts.length, 0);
       pending = new Map();
+      sealed = [];
       writing = writing.then(() => write(batch, count));
     }
     return writing;
@@ -88,9 +110,14 @@ export function startFrameLog(o: FrameLogOptions): FrameLog {
       const p = pending.get(stationId);
       if (p) {
         p.parts.push(line);
+        p.bytes += line.length;
         if (atMs > p.last) p.last = atMs;
         if (atMs < p.first) p.first = atMs;
-      } else pending.set(stationId, { parts: [line], first: atMs, last: atMs });
+        if (p.bytes >= CHUNK_BYTES) {
+          sealed.push([stationId, p]);
+          pending.delete(stationId);
+        }
+      } else pending.set(stationId, { parts: [line], first: atMs, last: atMs, bytes: line.length });
     },
     flush,
     async close() {

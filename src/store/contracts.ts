@@ -88,11 +88,16 @@ export interface ContractRepo {
   /** Marks deleted once; false when already deleted. */
   markDeleted(id: string, at: Date, tx?: Queryable): Promise<boolean>;
   recordEvent(e: NewContractEvent, tx?: Queryable): Promise<string>;
+  /** NOTIFY other sessions that this eMAID's contracts changed (delivered at the commit of `tx`). */
+  notifyChanged(emaid: string, tx: Queryable): Promise<void>;
   /** Several events in one statement, in order. */
   recordEvents(events: readonly NewContractEvent[], tx?: Queryable): Promise<void>;
   /** An eMSP's events after `afterId` (exclusive), oldest first. */
   listEvents(emspId: string, opts: { afterId?: string; limit: number }): Promise<ContractEventRow[]>;
 }
+
+/** The NOTIFY channel of contract changes; the payload is the eMAID's first 14 characters, normalized. */
+export const CONTRACT_CHANNEL = 'plugtrust_contracts';
 
 const buf = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 
@@ -246,6 +251,9 @@ export function contractRepo(db: Queryable): ContractRepo {
         [e.emspId, e.contractId, e.kind, e.at, e.stationId ?? null, e.detail ? pgJson(e.detail) : null],
       );
       return String(rows[0]!.id);
+    },
+    async notifyChanged(emaid, tx) {
+      await tx.query('SELECT pg_notify($1, $2)', [CONTRACT_CHANNEL, emaid.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 14)]);
     },
     async recordEvents(events, tx = db) {
       if (events.length === 0) return;

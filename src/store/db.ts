@@ -33,9 +33,10 @@ export interface Db extends Queryable {
   /**
    * Calls `onPayload` for every NOTIFY on `channel` from other sessions (real PostgreSQL; the
    * embedded database has one process, so there is nobody else to hear from). Reconnects after
-   * errors. Resolves with a function that stops listening.
+   * errors; `onListening` is called each time listening (re)starts, since notifications sent while
+   * it was down are lost. Resolves with a function that stops listening.
    */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  listen(channel: string, onPayload: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>>;
   /** The embedded database's thread, for its event-loop utilization in benchmarks; null with PostgreSQL. */
   readonly thread: Pick<Worker, 'performance'> | null;
   close(): Promise<void>;
@@ -204,7 +205,7 @@ function wrapPool(pool: pg.Pool, mode: Db['mode'], shutdown: () => Promise<void>
       clearTimeout(timer);
       return ok;
     },
-    async listen(channel, onPayload) {
+    async listen(channel, onPayload, onListening) {
       if (mode === 'embedded') return () => Promise.resolve();
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new StoreError('STORE_QUERY', `bad channel name ${channel}`);
       let stopped = false;
@@ -223,6 +224,7 @@ function wrapPool(pool: pg.Pool, mode: Db['mode'], shutdown: () => Promise<void>
         });
         await c.connect();
         await c.query(`LISTEN ${channel}`);
+        onListening?.();
       };
       await start();
       return async () => {

@@ -3,6 +3,8 @@
 // (answered in-process), hash data, eMAID without certificate data, plain idTokens. Every answer
 // is checked against the stored decision and its reason.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { RPCClient } from 'ocpp-rpc';
 import { toPem } from '../../pki/certificate/parse-certificate.js';
@@ -57,9 +59,23 @@ describe('Authorize (C07) with the ocpp-rpc strict client', () => {
     pki?.remove();
   });
 
-  const authorize = async (payload: object): Promise<AuthorizeAnswer> => (await client.call('Authorize', payload)) as AuthorizeAnswer;
+  // Decisions are written beside the answer, not before it (and, on PostgreSQL, possibly by
+  // several connections): the last Authorize's decision is the newest once as many are stored as
+  // Authorize calls were made.
+  let sent = 0;
+  const authorize = async (payload: object): Promise<AuthorizeAnswer> => {
+    sent++;
+    return (await client.call('Authorize', payload)) as AuthorizeAnswer;
+  };
   const emaidToken = (emaid: string) => ({ idToken: emaid, type: 'eMAID' });
-  const lastDecision = async () => (await csms.store.authorizationDecisions.listForStation('CS-C07', 1))[0]!;
+  const lastDecision = async () => {
+    for (let waited = 0; ; waited += 20) {
+      const stored = await csms.store.authorizationDecisions.listForStation('CS-C07', 100_000);
+      if (stored.length >= sent) return stored[0]!;
+      if (waited > 5000) throw new Error(`${stored.length} decisions stored for ${sent} Authorize calls`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
 
   it('foreign contract chain, good: Accepted/Accepted, both certificates checked by OCSP, decision stored', async () => {
     const answer = await authorize({ idToken: emaidToken('NL-OEM-C00000010-1'), certificate: pki.chainPem(c.good!) });
@@ -147,6 +163,21 @@ describe('Authorize (C07) with the ocpp-rpc strict client', () => {
     assert.deepEqual([cancelled.idTokenInfo.status, cancelled.certificateStatus], ['Blocked', 'ContractCancelled']);
     const noCert = await authorize({ idToken: emaidToken(contract.emaid) });
     assert.deepEqual([noCert.idTokenInfo.status, noCert.certificateStatus], ['Blocked', undefined]);
+  });
+
+  it('a contract revoked by another process (the CLI on the same PostgreSQL) is Blocked at once', { skip: process.env.DATABASE_URL ? false : 'the embedded database admits one process' }, async () => {
+    await csms.contracts.createEmsp({ id: 'emsp-c07-cli', name: 'C07 CLI eMSP', requestedBy: 'test' });
+    const contract = await csms.contracts.create({ emspId: 'emsp-c07-cli', emaid: 'DE-PLG-C87654321', pcids: ['WMIV1234567890CLI'], requestedBy: 'test' });
+    assert.equal((await authorize({ idToken: emaidToken(contract.emaid) })).idTokenInfo.status, 'Accepted');
+    assert.equal((await authorize({ idToken: emaidToken(contract.emaid) })).idTokenInfo.status, 'Accepted');
+    const r = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'contract', 'revoke', contract.id, '--reason', 'cessationOfOperation'], { env: { ...process.env, DATABASE_URL: csms.database.databaseUrl, PLUGTRUST_DATA_DIR: csms.database.dataDir }, encoding: 'utf8' });
+    assert.match(r.stdout, /revoked/i);
+    let status = '';
+    for (let i = 0; i < 50 && status !== 'Blocked'; i++) {
+      status = (await authorize({ idToken: emaidToken(contract.emaid) })).idTokenInfo.status;
+      if (status !== 'Blocked') await new Promise((done) => setTimeout(done, 100));
+    }
+    assert.equal(status, 'Blocked');
   });
 
   it('eMAID we do not manage, without certificate data: Unknown; plain idTokens: Unknown (no authorization list yet)', async () => {

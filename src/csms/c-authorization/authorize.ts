@@ -1,6 +1,7 @@
 // C07 Authorize (OCPP 2.0.1 Part 2 C07, Authorization using Contract Certificates), and a
 // documented answer for plain idTokens (see authorize-decision.ts). Every decision is stored with
-// its reason and the status of each certificate checked.
+// its reason and the status of each certificate checked: written in batches beside the answer, not
+// before it (like the frame log, it records what was answered; the answer never waits on it).
 import type { Logger } from '../../log.js';
 import type { CallHandler } from '../../ocpp/handler.js';
 import type { CertificateStatusService } from '../../ocsp-client/certificate-status.js';
@@ -11,17 +12,20 @@ import type { AuthorizeRequest, AuthorizeResponse } from '../types.js';
 import { decideAuthorize } from './authorize-decision.js';
 import { combineChecks, type CertificateCheck } from './certificate-check.js';
 import { checkContractChain, type ValidatedChains } from './contract-chain.js';
-import { contractState, findContracts, sameEmaid, type ContractState } from './contract-state.js';
+import type { ContractIndex } from './contract-index.js';
+import { contractState, sameEmaid, type ContractState } from './contract-state.js';
 import { checkHashData } from './hash-data.js';
 
 export interface AuthorizeDeps {
-  store: Pick<Store, 'contracts' | 'authorizationDecisions'>;
+  store: Pick<Store, 'authorizationDecisions'>;
+  /** The contracts we manage, by eMAID. */
+  contracts: Pick<ContractIndex, 'find'>;
   status: CertificateStatusService;
   known: Pick<KnownCertificates, 'moRoots' | 'learn'>;
   now: () => Date;
   /** Contract chains already validated (their statuses are still checked on every request). */
   validated?: ValidatedChains;
-  log: Pick<Logger, 'info'>;
+  log: Pick<Logger, 'info' | 'error'>;
 }
 
 /** The certificates of a presented chain, as issuer candidates for the hash data's OCSP answers. */
@@ -39,7 +43,7 @@ export function handleAuthorize(deps: AuthorizeDeps): CallHandler {
     const now = deps.now();
     const tokenEmaid = req.idToken.type === 'eMAID' ? req.idToken.idToken : null;
     // The contracts of the idToken's eMAID are read while the certificates are checked.
-    const tokenContracts = tokenEmaid !== null ? findContracts(deps.store.contracts, tokenEmaid) : Promise.resolve([]);
+    const tokenContracts = tokenEmaid !== null ? deps.contracts.find(tokenEmaid) : Promise.resolve([]);
     // Awaited below only when needed; a failure is then thrown there, and never goes unhandled.
     tokenContracts.catch(() => undefined);
     // Step 1: the contract chain, when the station passes it for central validation (C07.FR.06),
@@ -56,15 +60,16 @@ export function handleAuthorize(deps: AuthorizeDeps): CallHandler {
     const emaid = chain?.leaf?.emaid ?? tokenEmaid;
     let contract: ContractState | null = null;
     if (emaid !== null && (certificate === null || certificate.failure === null || certificate.failure === 'CertificateRevoked')) {
-      const rows = tokenEmaid !== null && sameEmaid(emaid, tokenEmaid) ? await tokenContracts : await findContracts(deps.store.contracts, emaid);
+      const rows = tokenEmaid !== null && sameEmaid(emaid, tokenEmaid) ? await tokenContracts : await deps.contracts.find(emaid);
       contract = contractState(rows, chain?.leaf?.der ?? null, now);
     }
     // Step 3: decide, store the decision with its reason, answer.
     const decision = decideAuthorize({ idToken: req.idToken, certificate, leafEmaid: chain?.leaf?.validated ? chain.leaf.emaid : null, contract });
     const evidence = certificate?.evidence ?? [];
     if (contract && contract.kind !== 'none') evidence.push({ what: 'contract', serial: null, source: 'contract', status: contract.kind });
-    await deps.store.authorizationDecisions.record({
-      stationId: ctx.session.stationId,
+    const stationId = ctx.session.stationId;
+    void deps.store.authorizationDecisions.record({
+      stationId,
       idToken: req.idToken.idToken,
       idTokenType: req.idToken.type,
       receivedAt: ctx.receivedAt,
@@ -75,8 +80,8 @@ export function handleAuthorize(deps: AuthorizeDeps): CallHandler {
       reason: decision.reason,
       contractId: decision.contractId,
       evidence,
-    });
-    deps.log.info({ stationId: ctx.session.stationId, idTokenType: req.idToken.type, status: decision.status, certificateStatus: decision.certificateStatus, reason: decision.reason }, 'Authorize decided');
+    }).catch((err: unknown) => deps.log.error({ err, stationId, status: decision.status, reason: decision.reason }, 'cannot store the Authorize decision'));
+    deps.log.info({ stationId, idTokenType: req.idToken.type, status: decision.status, certificateStatus: decision.certificateStatus, reason: decision.reason }, 'Authorize decided');
     const response: AuthorizeResponse = { idTokenInfo: { status: decision.status } };
     if (decision.status === 'Accepted' && decision.cacheExpiry) response.idTokenInfo.cacheExpiryDateTime = decision.cacheExpiry.toISOString();
     if (decision.certificateStatus !== null) response.certificateStatus = decision.certificateStatus;

@@ -1,6 +1,6 @@
 // The state of the contract behind an eMAID, from the contracts we manage (src/store/contracts.ts):
 // the contract that matches the presented certificate, else the newest one for the eMAID.
-import type { ContractRepo, ContractRow } from '../../store/contracts.js';
+import type { ContractRow } from '../../store/contracts.js';
 
 export type ContractState =
   /** No contract we manage: a contract of another eMSP (roaming), or none at all. */
@@ -29,13 +29,6 @@ function stateOf(c: ContractRow, now: Date): ContractState {
   if (now >= c.notAfter) return { kind: 'expired', contract: c };
   if (now < c.notBefore) return { kind: 'not-yet-valid', contract: c };
   return { kind: 'active', contract: c };
-}
-
-/** The contracts we manage for an eMAID, with or without its check digit (the 15th character). */
-export async function findContracts(contracts: Pick<ContractRepo, 'findForEmaid'>, emaid: string): Promise<ContractRow[]> {
-  const norm = normalizeEmaid(emaid);
-  if (norm.length < 14 || norm.length > 15) return [];
-  return (await contracts.findForEmaid(norm)).filter((c) => sameEmaid(c.emaid, norm));
 }
 
 export function contractState(found: readonly ContractRow[], certificate: Uint8Array | null, now: Date): ContractState {

@@ -13,6 +13,7 @@ import { createUrlPolicy } from '../../ocsp-client/url-policy.js';
 import type { Store } from '../../store/store.js';
 import { handleGetCertificateStatus } from '../m-iso15118-certs/get-certificate-status.js';
 import { handleAuthorize } from './authorize.js';
+import { createContractIndex, type ContractIndex } from './contract-index.js';
 import { createValidatedChains } from './contract-chain.js';
 
 /** A foreign OCSP answer larger than this is not read (ocspResult can carry at most 4,125 octets anyway). */
@@ -36,6 +37,8 @@ export interface StatusServices {
   status: CertificateStatusService;
   client: OcspClient;
   known: KnownCertificates;
+  /** The contracts Authorize looks at; main.ts invalidates it on contract changes. */
+  contracts: ContractIndex;
 }
 
 export function startStatusServices(opts: StatusServicesOptions): StatusServices {
@@ -56,13 +59,15 @@ export function startStatusServices(opts: StatusServicesOptions): StatusServices
     log: opts.log,
   });
   const status = createCertificateStatusService({ responder: opts.responder, client });
+  const contracts = createContractIndex(opts.store.contracts);
   return {
     handlers: {
-      Authorize: handleAuthorize({ store: opts.store, status, known, now, log: opts.log, validated: createValidatedChains() }),
+      Authorize: handleAuthorize({ store: opts.store, contracts, status, known, now, log: opts.log, validated: createValidatedChains() }),
       GetCertificateStatus: handleGetCertificateStatus({ status, log: opts.log }),
     },
     status,
     client,
     known,
+    contracts,
   };
 }
