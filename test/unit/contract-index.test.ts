@@ -7,7 +7,7 @@ import { createContractIndex, emaidKey } from '../../src/csms/c-authorization/co
 import type { ContractRepo, ContractRow } from '../../src/store/contracts.js';
 
 const row = (emaid: string, revokedAt: Date | null = null): ContractRow =>
-  ({ id: `c-${emaid}`, emspId: 'emsp', emaid, pcids: [], origin: 'issued', certificate: new Uint8Array(1), chain: [], moRoot: new Uint8Array(1), serial: null, keyId: 'k', notBefore: new Date(0), notAfter: new Date(4e12), createdAt: new Date(0), revokedAt, revocationReason: null, deletedAt: null }) as ContractRow;
+  ({ id: `c-${emaid}`, emspId: 'emsp', emaid, pcids: [], origin: 'issued', certificate: new Uint8Array(1), chain: [], moRoot: new Uint8Array(1), serial: null, keyId: 'k', notBefore: new Date(0), notAfter: new Date(4e12), createdAt: new Date(0), revokedAt, revocationReason: null, deletedAt: null });
 
 function repo(initial: Record<string, ContractRow[]>) {
   const data = new Map(Object.entries(initial));
@@ -21,7 +21,10 @@ function repo(initial: Record<string, ContractRow[]>) {
       return answer;
     },
   };
-  return { contracts, calls, data, hold: (p: Promise<void> | null) => (gate = p) };
+  return { contracts, calls, data, hold: (p: Promise<void> | null): void => {
+      gate = p;
+    },
+  };
 }
 
 describe('contract index', () => {
