@@ -54,7 +54,7 @@ export function frameRepo(db: Queryable): FrameRepo {
   return {
     async insertChunks(chunks) {
       if (chunks.length === 0) return;
-      const bodies = await Promise.all(chunks.map((c) => (c.body.length < SYNC_BELOW ? deflateRawSync(c.body, DEFLATE_OPTIONS) : deflate(c.body, DEFLATE_OPTIONS))));
+      const bodies = await Promise.all(chunks.map((c) => (c.body.length < SYNC_BELOW ? Promise.resolve(deflateRawSync(c.body, DEFLATE_OPTIONS)) : deflate(c.body, DEFLATE_OPTIONS))));
       // Plain parameters travel unescaped; at most 5 per chunk, well under PostgreSQL's 65,535.
       const params: unknown[] = [];
       const tuples: string[] = [];
