@@ -34,7 +34,9 @@ export interface ContractChainDeps {
 interface ValidatedChain {
   leaf: NonNullable<ContractChainResult['leaf']>;
   /** The (certificate, issuer) pairs whose status the validation required, top of the chain first. */
-  pairs: { index: number; certDer: Uint8Array; issuerDer: Uint8Array }[];
+  pairs: StatusQuery[];
+  /** The chain as presented (the extra certificates a foreign OCSP answer may need). */
+  chain: readonly Uint8Array[];
   anchorDer: Uint8Array;
   anchorName: string;
   /** The latest notBefore and earliest notAfter of the path and its anchor. */
@@ -94,13 +96,27 @@ const failed = (failure: CertificateFailure, reason: string, leaf: ContractChain
   leaf,
 });
 
-/** The status of one certificate of the chain, from its issuer, by OCSP (C07.FR.05). */
-async function pairStatus(deps: ContractChainDeps, chain: readonly Uint8Array[], index: number, certDer: Uint8Array, issuerDer: Uint8Array): Promise<{ check: CertificateCheck; status: CertificateStatus }> {
+/** What asking for one certificate's status takes: its CertID (from its issuer) and responder. */
+interface StatusQuery {
+  index: number;
+  certId: { hashAlgorithm: 'sha256'; issuerNameHash: Uint8Array; issuerKeyHash: Uint8Array; serialNumber: Uint8Array };
+  responderUrl: string | null;
+}
+
+function statusQuery(index: number, certDer: Uint8Array, issuerDer: Uint8Array): StatusQuery {
   const parts = readCertificateParts(certDer);
   const issuerParts = readCertificateParts(issuerDer);
-  const certId = { hashAlgorithm: 'sha256' as const, issuerNameHash: digest('sha256', issuerParts.subject), issuerKeyHash: digest('sha256', issuerParts.subjectPublicKey), serialNumber: parts.serialNumber };
-  const outcome = await deps.status.check(certId, ocspUrlOf(certDer), chain);
-  const check = checkFromStatus(`chain[${index}]`, hex(parts.serialNumber), outcome);
+  return {
+    index,
+    certId: { hashAlgorithm: 'sha256', issuerNameHash: digest('sha256', issuerParts.subject), issuerKeyHash: digest('sha256', issuerParts.subjectPublicKey), serialNumber: parts.serialNumber },
+    responderUrl: ocspUrlOf(certDer),
+  };
+}
+
+/** The status of one certificate of the chain, from its issuer, by OCSP (C07.FR.05). */
+async function pairStatus(deps: ContractChainDeps, chain: readonly Uint8Array[], q: StatusQuery): Promise<{ check: CertificateCheck; status: CertificateStatus }> {
+  const outcome = await deps.status.check(q.certId, q.responderUrl, chain);
+  const check = checkFromStatus(`chain[${q.index}]`, hex(q.certId.serialNumber), outcome);
   if (outcome.ok && outcome.status.status === 'good') return { check, status: 'good' };
   if (outcome.ok && outcome.status.status === 'revoked') return { check, status: { revoked: { at: outcome.status.revokedAt, reason: outcome.status.reason ?? 'unspecified' } } };
   return { check, status: 'unknown' };
@@ -121,10 +137,9 @@ function accepted(leaf: NonNullable<ContractChainResult['leaf']>, anchorName: st
 
 /** A chain validated before, within its validity and still under a trusted root: statuses only. */
 async function recheck(deps: ContractChainDeps, v: ValidatedChain): Promise<ContractChainResult> {
-  const chain = [v.leaf.der, ...v.pairs.map((p) => p.certDer)];
   const checks: CertificateCheck[] = [];
   for (const pair of v.pairs) {
-    const { check } = await pairStatus(deps, chain, pair.index, pair.certDer, pair.issuerDer);
+    const { check } = await pairStatus(deps, v.chain, pair);
     checks.push(check);
     // As path validation does: the first certificate without a good status decides.
     if (check.failure) return { check: { ...check, evidence: checks.flatMap((c) => c.evidence) }, leaf: { ...v.leaf, validated: false } };
@@ -138,7 +153,7 @@ export async function checkContractChain(deps: ContractChainDeps, pem: string): 
   const known = deps.validated?.get(key);
   if (known) {
     const nowMs = deps.now().getTime();
-    if (nowMs >= known.fromMs && nowMs <= known.untilMs && deps.known.moRoots().some((r) => hex(r) === hex(known.anchorDer))) return recheck(deps, known);
+    if (nowMs >= known.fromMs && nowMs <= known.untilMs && deps.known.moRoots().some((r) => Buffer.compare(r, known.anchorDer) === 0)) return recheck(deps, known);
     deps.validated?.delete(key);
   }
   // Step 1: the PEM chain.
@@ -166,8 +181,9 @@ export async function checkContractChain(deps: ContractChainDeps, pem: string): 
   const pairs: ValidatedChain['pairs'] = [];
   const checkStatus = async (cert: PathCertificate, issuer: PathCertificate): Promise<CertificateStatus> => {
     const index = chain.findIndex((c) => hex(c) === hex(cert.der));
-    pairs.push({ index, certDer: cert.der, issuerDer: issuer.der });
-    const { check, status } = await pairStatus(deps, chain, index, cert.der, issuer.der);
+    const q = statusQuery(index, cert.der, issuer.der);
+    pairs.push(q);
+    const { check, status } = await pairStatus(deps, chain, q);
     statusChecks.set(index, check);
     return status;
   };
@@ -191,6 +207,7 @@ export async function checkContractChain(deps: ContractChainDeps, pem: string): 
   deps.validated?.set(key, {
     leaf: validatedLeaf,
     pairs,
+    chain,
     anchorDer: result.anchor.der,
     anchorName,
     fromMs: Math.max(...all.map((c) => c.notBefore.getTime())),
