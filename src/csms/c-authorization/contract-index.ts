@@ -20,7 +20,8 @@ export interface ContractIndex {
   clear(): void;
 }
 
-const MAX_ENTRIES = 100_000;
+/** eMAIDs kept: a managed one holds its contracts' certificates (about 2.4 KiB each), so at most ~50 MiB. */
+const MAX_ENTRIES = 20_000;
 
 /** The key of an eMAID: what findForEmaid matches on (its first 14 characters, normalized). */
 export const emaidKey = (emaid: string): string => normalizeEmaid(emaid).slice(0, 14);
