@@ -11,6 +11,7 @@ import { buildOpsApp, registerOpsRoutes } from './api/ops-app.js';
 import type { Config } from './config.js';
 import { ALLOWED_BEFORE_ACCEPTED, PERMIT_TTL_MS, permitAfterAnswer } from './csms/before-accepted.js';
 import { buildRoutes } from './csms/routes.js';
+import { FrameDeflater } from './jobs/frame-deflater.js';
 import { startFrameLog } from './jobs/frame-log.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -209,7 +210,9 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
     const contractProvider = startContractProvider({ store, ca, contracts, kek, oemCertificates: loadOemRootsFile(config.oemRootsFile), pools: loadContractPoolsFile(config.contractPoolsFile), log });
     const routes = buildRoutes({ store, heartbeatIntervalS: config.heartbeatIntervalS, bootRetryIntervalS: config.bootRetryIntervalS, signCertificate: signing.handlers.SignCertificate, firmware: firmware.handlers, onBoot: firmware.onBoot, metrics, authorize: statusServices.handlers.Authorize, getCertificateStatus: statusServices.handlers.GetCertificateStatus, get15118EvCertificate: handleGet15118EvCertificate({ provider: contractProvider, log }) });
     const routeOf = (action: Ocpp201Action) => (action in routes ? routes[action as CsToCsmsAction] : undefined);
-    const frameLog = startFrameLog({ frames: store.frames, metrics, log, retentionDays: config.frameRetentionDays });
+    const frameDeflater = new FrameDeflater(log);
+    cleanup.unshift(() => frameDeflater.close());
+    const frameLog = startFrameLog({ frames: store.frames, metrics, log, retentionDays: config.frameRetentionDays, deflate: (bodies) => frameDeflater.deflate(bodies) });
     const presence = new PresenceWriter(store.stations, log);
     cleanup.unshift(() => presence.close(), () => frameLog.close());
     const ocpp = createOcppServer({

@@ -1,11 +1,11 @@
-// The frame log writer: frames are appended to per-station text buffers as they pass (no object
-// per frame) and written every 200 ms as one chunk row per station (a busy station's buffer is
+// The frame log writer: frames are appended to per-station byte buffers as they pass (no object
+// per frame, nothing on the JavaScript heap) and written every 200 ms as one chunk row per station (a busy station's buffer is
 // sealed as a chunk of its own whenever it reaches 32 KiB, so no row, and no statement, grows
 // without bound). Bounded: when the database
 // falls behind, new frames are dropped and counted instead of growing memory.
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
-import { encodeFrame } from '../store/frame-chunk.js';
+import { deflateFrames, FrameBuffer } from '../store/frame-chunk.js';
 import type { FrameChunk, FrameRepo } from '../store/frames.js';
 
 export interface FrameLog {
@@ -14,14 +14,7 @@ export interface FrameLog {
   close(): Promise<void>;
 }
 
-interface Pending {
-  parts: string[];
-  first: number;
-  last: number;
-  bytes: number;
-}
-
-/** A station's buffer becomes a chunk of its own at this size (characters of encoded frames). */
+/** A station's buffer becomes a chunk of its own at this size (bytes of encoded frames). */
 const CHUNK_BYTES = 32 * 1024;
 
 export interface FrameLogOptions {
@@ -34,8 +27,10 @@ export interface FrameLogOptions {
   maxPending?: number;
   /** Chunks per INSERT statement. */
   maxChunksPerStatement?: number;
-  /** Payload bytes (before deflating) per INSERT statement. */
+  /** Deflated bytes per INSERT statement. */
   maxBytesPerStatement?: number;
+  /** Deflates chunk bodies (default: on this thread; the server uses a FrameDeflater). */
+  deflate?: (bodies: readonly Buffer[]) => Promise<Buffer[]>;
   now?: () => Date;
 }
 
@@ -48,21 +43,23 @@ export function startFrameLog(o: FrameLogOptions): FrameLog {
   // of milliseconds.
   const perStatement = o.maxChunksPerStatement ?? 500;
   const bytesPerStatement = o.maxBytesPerStatement ?? 64 * 1024;
-  let pending = new Map<string, Pending>();
-  let sealed: [string, Pending][] = [];
+  let pending = new Map<string, FrameBuffer>();
+  let sealed: [string, FrameBuffer][] = [];
   let pendingCount = 0;
   let writing: Promise<void> = Promise.resolve();
   let closed = false;
 
-  const write = async (batch: Iterable<[string, Pending]>, count: number): Promise<void> => {
-    const chunks: FrameChunk[] = [];
-    for (const [stationId, p] of batch) chunks.push({ stationId, firstAtMs: p.first, lastAtMs: p.last, count: p.parts.length, body: p.parts.join('') });
+  const deflate = o.deflate ?? ((bodies: readonly Buffer[]) => Promise.resolve(deflateFrames(bodies)));
+
+  const write = async (batch: [string, FrameBuffer][], count: number): Promise<void> => {
     try {
+      const deflated = await deflate(batch.map(([, b]) => b.contents()));
+      const chunks: FrameChunk[] = batch.map(([stationId, b], i) => ({ stationId, firstAtMs: b.firstAtMs, lastAtMs: b.lastAtMs, count: b.count, deflated: deflated[i]! }));
       let from = 0;
       while (from < chunks.length) {
         let to = from;
         let bytes = 0;
-        while (to < chunks.length && to - from < perStatement && (to === from || bytes + chunks[to]!.body.length <= bytesPerStatement)) bytes += chunks[to++]!.body.length;
+        while (to < chunks.length && to - from < perStatement && (to === from || bytes + chunks[to]!.deflated.length <= bytesPerStatement)) bytes += chunks[to++]!.deflated.length;
         await o.frames.insertChunks(chunks.slice(from, to));
         from = to;
       }
@@ -76,7 +73,7 @@ export function startFrameLog(o: FrameLogOptions): FrameLog {
   const flush = (): Promise<void> => {
     if (pending.size > 0 || sealed.length > 0) {
       const batch = [...sealed, ...pending];
-      const count = batch.reduce((n, [, p]) => n + p.parts.length, 0);
+      const count = batch.reduce((n, [, b]) => n + b.count, 0);
       pending = new Map();
       sealed = [];
       writing = writing.then(() => write(batch, count));
@@ -106,18 +103,13 @@ export function startFrameLog(o: FrameLogOptions): FrameLog {
         return;
       }
       pendingCount++;
-      const line = encodeFrame(direction, messageType, action, messageId, outcome, payload, atMs);
-      const p = pending.get(stationId);
-      if (p) {
-        p.parts.push(line);
-        p.bytes += line.length;
-        if (atMs > p.last) p.last = atMs;
-        if (atMs < p.first) p.first = atMs;
-        if (p.bytes >= CHUNK_BYTES) {
-          sealed.push([stationId, p]);
-          pending.delete(stationId);
-        }
-      } else pending.set(stationId, { parts: [line], first: atMs, last: atMs, bytes: line.length });
+      let b = pending.get(stationId);
+      if (!b) pending.set(stationId, (b = new FrameBuffer(atMs)));
+      b.append(direction, messageType, action, messageId, outcome, payload, atMs);
+      if (b.byteLength >= CHUNK_BYTES) {
+        sealed.push([stationId, b]);
+        pending.delete(stationId);
+      }
     },
     flush,
     async close() {

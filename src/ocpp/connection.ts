@@ -120,7 +120,7 @@ export class StationConnection {
     // CALLERROR codes freely, and each distinct label value is a new time series.
     const actionLabel = action !== null && this.deps.validator.hasAction(action) ? action : 'unknown';
     const outcomeLabel = outcome === 'ok' || WIRE_CODES.has(outcome) || LOCAL_OUTCOMES.has(outcome) ? outcome : 'other';
-    frameCounter(this.deps.metrics, direction, actionLabel, outcomeLabel).inc();
+    this.deps.metrics.frames.add(direction, actionLabel, outcomeLabel);
     this.deps.recordFrame(this.stationId, direction, messageType, action, messageId, outcome, this.deps.recordPayloads ? text : null, at.getTime());
   }
 
@@ -269,17 +269,6 @@ export class StationConnection {
 
 const WIRE_CODES: ReadonlySet<string> = new Set(OCPP_ERROR_CODES);
 const LOCAL_OUTCOMES: ReadonlySet<string> = new Set(['UnmatchedMessageId']);
-
-// Counter children by label values: prom-client hashes a label object on every inc() otherwise.
-const counters = new WeakMap<Metrics, Map<string, { inc(): void }>>();
-function frameCounter(metrics: Metrics, direction: string, action: string, outcome: string): { inc(): void } {
-  let byKey = counters.get(metrics);
-  if (!byKey) counters.set(metrics, (byKey = new Map<string, { inc(): void }>()));
-  const key = `${direction}\u0000${action}\u0000${outcome}`;
-  let child = byKey.get(key);
-  if (!child) byKey.set(key, (child = metrics.frames.labels(direction, action, outcome)));
-  return child;
-}
 
 function isWireCode(code: string): code is OcppErrorCode {
   return WIRE_CODES.has(code);

@@ -1,7 +1,6 @@
 // The frame log: every frame in and out, written in batches (one statement per flush). Chunk
-// bodies are stored deflated: small ones on the event loop, larger ones on libuv's thread pool.
-import { promisify } from 'node:util';
-import { deflateRaw, deflateRawSync, inflateRawSync, type ZlibOptions } from 'node:zlib';
+// bodies are stored deflated (see frame-chunk.ts); the writer deflates them before they come here.
+import { inflateRawSync } from 'node:zlib';
 import type { Queryable } from './db.js';
 import { decodeChunk } from './frame-chunk.js';
 
@@ -17,13 +16,13 @@ export interface FrameRecord {
   at: Date;
 }
 
-/** Frames of one station, encoded with encodeFrame and concatenated. */
+/** Frames of one station, encoded (see frame-chunk.ts), concatenated in UTF-8 and deflated. */
 export interface FrameChunk {
   stationId: string;
   firstAtMs: number;
   lastAtMs: number;
   count: number;
-  body: string;
+  deflated: Buffer;
 }
 
 export interface FrameRepo {
@@ -33,20 +32,6 @@ export interface FrameRepo {
   prune(olderThan: Date): Promise<number>;
 }
 
-const deflate = promisify(deflateRaw);
-/**
- * A 4 KiB window and a small hash: frames repeat within a few hundred bytes, so chunks compress as
- * well as with zlib's 32 KiB defaults (measured: the same ratios on heartbeat and EXI chunks),
- * and each stream allocates about a third of the memory (80 KiB instead of 256 KiB).
- */
-const DEFLATE_OPTIONS: ZlibOptions = { level: 1, windowBits: 12, memLevel: 7 };
-/**
- * Below this size a chunk is compressed on the event loop: an asynchronous call costs the event
- * loop about 0.3 ms whatever the size (a stream, a thread-pool hop), a synchronous one 25 µs for
- * a boot's few frames. A reconnect storm writes thousands of such chunks per flush.
- */
-const SYNC_BELOW = 4096;
-
 /** How many recent chunks a station's frame listing looks at. */
 const CHUNKS_SCANNED = 500;
 
@@ -54,15 +39,14 @@ export function frameRepo(db: Queryable): FrameRepo {
   return {
     async insertChunks(chunks) {
       if (chunks.length === 0) return;
-      const bodies = await Promise.all(chunks.map((c) => (c.body.length < SYNC_BELOW ? Promise.resolve(deflateRawSync(c.body, DEFLATE_OPTIONS)) : deflate(c.body, DEFLATE_OPTIONS))));
       // Plain parameters travel unescaped; at most 5 per chunk, well under PostgreSQL's 65,535.
       const params: unknown[] = [];
       const tuples: string[] = [];
-      chunks.forEach((c, i) => {
+      for (const c of chunks) {
         const n = params.length;
         tuples.push(`($${n + 1}, to_timestamp($${n + 2}::double precision / 1000), to_timestamp($${n + 3}::double precision / 1000), $${n + 4}, $${n + 5})`);
-        params.push(c.stationId, c.firstAtMs, c.lastAtMs, c.count, bodies[i]);
-      });
+        params.push(c.stationId, c.firstAtMs, c.lastAtMs, c.count, c.deflated);
+      }
       await db.query(`INSERT INTO frame_chunks (station_id, first_at, last_at, frame_count, frames_deflated) VALUES ${tuples.join(', ')}`, params);
     },
     async listFor(stationId, opts = {}) {

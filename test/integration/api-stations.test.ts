@@ -14,7 +14,7 @@ import { openDb, type Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
-import { encodeFrame } from '../../src/store/frame-chunk.js';
+import { deflateFrames, encodeFrame } from '../../src/store/frame-chunk.js';
 
 // Unique ids, so the file also runs against a shared PostgreSQL (DATABASE_URL).
 const run = randomBytes(4).toString('hex');
@@ -215,7 +215,7 @@ describe('station logs', () => {
     await store.frames.insertChunks([
       {
         stationId: sid('a'), firstAtMs: t, lastAtMs: t + 5, count: 2,
-        body: encodeFrame('in', 2, 'Heartbeat', 'm1', 'ok', '[2,"m1","Heartbeat",{}]', t) + encodeFrame('out', 3, 'Heartbeat', 'm1', 'ok', null, t + 5),
+        deflated: deflateFrames([Buffer.from(encodeFrame('in', 2, 'Heartbeat', 'm1', 'ok', '[2,"m1","Heartbeat",{}]', t) + encodeFrame('out', 3, 'Heartbeat', 'm1', 'ok', null, t + 5))])[0]!,
       },
     ]);
   });

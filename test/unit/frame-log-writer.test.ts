@@ -1,8 +1,9 @@
 // The frame log writer bounds its rows and statements: a busy station's buffer becomes several
-// chunks of about 32 KiB, statements carry at most 64 KiB of frames (or one larger chunk), and
-// every frame arrives once, in its order, with each chunk's own first and last times.
+// chunks of about 32 KiB, statements carry at most 64 KiB of deflated frames (or one larger chunk),
+// and every frame arrives once, in its order, with each chunk's own first and last times.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { inflateRawSync } from 'node:zlib';
 import { startFrameLog } from '../../src/jobs/frame-log.js';
 import { silentLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -26,7 +27,13 @@ describe('frame log writer', () => {
   it('splits a busy station into bounded chunks and statements, losing and reordering nothing', async () => {
     const { repo, statements } = recordingRepo();
     const log = startFrameLog({ frames: repo, metrics: createMetrics(), log: silentLogger(), retentionDays: 1, intervalMs: 60_000 });
-    const payload = (i: number): string => JSON.stringify({ i, data: 'x'.repeat(900 + (i % 200)) });
+    // Pseudo-random data, different in every frame, so that chunks stay large once deflated.
+    const noise = (i: number, length: number): string => {
+      let seed = i + 1;
+      return Array.from({ length }, () => String.fromCharCode(35 + ((seed = (seed * 48271) % 2147483647) % 56))).join('');
+    };
+    const payload = (i: number): string => JSON.stringify({ i, data: noise(i, 900 + (i % 200)) });
+    const text = (c: FrameChunk): string => inflateRawSync(c.deflated).toString('utf8');
     for (let i = 0; i < 300; i++) {
       log.record('BUSY', i % 2 ? 'out' : 'in', 2, 'Authorize', `m${i}`, 'ok', payload(i), 1_000_000 + i);
       if (i % 50 === 0) log.record('QUIET', 'in', 2, 'Heartbeat', `q${i}`, 'ok', '{}', 1_000_000 + i);
@@ -36,13 +43,14 @@ describe('frame log writer', () => {
     const chunks = statements.flat();
     const busy = chunks.filter((c) => c.stationId === 'BUSY');
     assert.ok(busy.length >= 8, `a busy station's 300 KiB make several chunks (got ${busy.length})`);
-    for (const c of busy) assert.ok(c.body.length < 32 * 1024 + 2000, `chunk of ${c.body.length} characters`);
+    for (const c of busy) assert.ok(Buffer.byteLength(text(c)) < 32 * 1024 + 2000, `chunk of ${Buffer.byteLength(text(c))} bytes`);
+    assert.ok(statements.length >= 3, `several statements (got ${statements.length})`);
     for (const s of statements) {
-      const bytes = s.reduce((n, c) => n + c.body.length, 0);
-      assert.ok(s.length === 1 || bytes <= 64 * 1024, `statement of ${s.length} chunks, ${bytes} characters`);
+      const bytes = s.reduce((n, c) => n + c.deflated.length, 0);
+      assert.ok(s.length === 1 || bytes <= 64 * 1024, `statement of ${s.length} chunks, ${bytes} bytes`);
     }
     const frames = busy.flatMap((c) => {
-      const decoded = decodeChunk(c.stationId, c.body);
+      const decoded = decodeChunk(c.stationId, text(c));
       assert.equal(decoded.length, c.count);
       assert.equal(decoded[0]!.at.getTime(), c.firstAtMs);
       assert.equal(decoded[decoded.length - 1]!.at.getTime(), c.lastAtMs);
@@ -50,6 +58,6 @@ describe('frame log writer', () => {
     });
     assert.deepEqual(frames.map((f) => f.messageId), Array.from({ length: 300 }, (_, i) => `m${i}`));
     assert.deepEqual(frames.map((f) => f.payload), Array.from({ length: 300 }, (_, i) => payload(i)));
-    assert.deepEqual(chunks.filter((c) => c.stationId === 'QUIET').flatMap((c) => decodeChunk(c.stationId, c.body).map((f) => f.messageId)), ['q0', 'q50', 'q100', 'q150', 'q200', 'q250']);
+    assert.deepEqual(chunks.filter((c) => c.stationId === 'QUIET').flatMap((c) => decodeChunk(c.stationId, text(c)).map((f) => f.messageId)), ['q0', 'q50', 'q100', 'q150', 'q200', 'q250']);
   });
 });
