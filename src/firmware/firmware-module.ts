@@ -188,7 +188,10 @@ export function startFirmware(opts: FirmwareOptions): Firmware {
       // A booted station can take the update that waited for it.
       kickSoon();
     },
-    stationConnected: () => kickSoon(),
+    // A connection can only let a queued job go out: no pass when no job may be active.
+    stationConnected: () => {
+      if (jobsMayBeActive) kickSoon();
+    },
     registerHosting: (app) => registerFirmwareHosting(app, { images: store.firmwareImages, dir, meter, now, log }),
     async tick() {
       await run();

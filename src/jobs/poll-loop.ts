@@ -20,8 +20,11 @@ export interface PollLoopOptions {
   pollIntervalMs: number;
   /** One pass: looks for due work and starts it with work.start(). */
   pass(work: LoopWork): Promise<void>;
-  /** Makes the pending work of stations that just connected due at once. */
-  wakeStations(stationIds: readonly string[]): Promise<unknown>;
+  /**
+   * Makes the pending work of stations that just connected due at once; returns how much pending
+   * work they have (a pass runs only when there is some).
+   */
+  wakeStations(stationIds: readonly string[]): Promise<number>;
   /** Runs once before the first pass (work a previous process left half done). */
   recover?(): Promise<unknown>;
   /** A settled piece of work frees a slot: run another pass at once. */
@@ -87,13 +90,16 @@ export function startPollLoop(opts: PollLoopOptions): PollLoop {
   // Stations that connect are woken together: the first at once, those that follow within
   // WAKE_BATCH_MS in one statement. In a reconnect storm of thousands of stations, one statement
   // (and one pass) per station would queue on the database and hold up the stations' boot records;
-  // a station connecting alone is woken before it can send anything.
+  // a station connecting alone is woken before it can send anything. A pass follows only when the
+  // woken stations have pending work: usually none do.
   const toWake = new Set<string>();
   let wakeTimer: NodeJS.Timeout | null = null;
   const wakeNow = (ids: string[]): void => {
     if (closed || ids.length === 0) return;
     opts.wakeStations(ids).then(
-      () => run(),
+      (pending) => {
+        if (pending > 0) void run();
+      },
       (err: unknown) => log.error({ err, stations: ids.length }, `${name} wake failed`),
     );
   };

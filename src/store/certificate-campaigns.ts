@@ -77,7 +77,8 @@ export interface CertificateCampaignRepo {
   /** A pending target whose station is not connected waits until `nextAttemptAt` (or until it connects). */
   postpone(campaignId: string, stationId: string, nextAttemptAt: Date, reason: string, now: Date): Promise<void>;
   /** These stations connected: their pending targets become due at once. */
-  wakeStations(stationIds: readonly string[], now: Date): Promise<void>;
+  /** Makes the stations' pending targets due now; returns how many pending targets they have. */
+  wakeStations(stationIds: readonly string[], now: Date): Promise<number>;
   /** running <-> paused, or -> cancelled (pending targets too). Returns the campaign, or null when the transition does not apply. */
   transition(id: string, from: readonly CampaignState[], to: CampaignState, now: Date): Promise<boolean>;
   /** Running campaigns with no pending or running target left become completed; returns their ids. */
@@ -237,7 +238,8 @@ export function certificateCampaignRepo(db: Db): CertificateCampaignRepo {
       );
     },
     async wakeStations(stationIds, now) {
-      await db.query(`UPDATE certificate_campaign_targets SET next_attempt_at = $2 WHERE station_id = ANY($1::text[]) AND state = 'pending' AND next_attempt_at > $2`, [stationIds, now]);
+      const { rowCount } = await db.query(`UPDATE certificate_campaign_targets SET next_attempt_at = LEAST(next_attempt_at, $2) WHERE station_id = ANY($1::text[]) AND state = 'pending'`, [stationIds, now]);
+      return rowCount;
     },
     async transition(id, from, to, now) {
       return db.withTransaction(async (tx) => {

@@ -42,7 +42,8 @@ export interface OutboxRepo {
   /** Gives a row up (its payload cannot be built). */
   abandon(id: string, error: string): Promise<void>;
   /** Makes these stations' pending rows due now (they have just connected). */
-  wakeStations(stationIds: readonly string[], now: Date): Promise<void>;
+  /** Makes the stations' pending CALLs due now; returns how many pending CALLs they have. */
+  wakeStations(stationIds: readonly string[], now: Date): Promise<number>;
   /** Expires the pending rows of these signing requests (superseded by a newer one). */
   expireForRequests(ids: readonly string[]): Promise<void>;
 }
@@ -115,7 +116,8 @@ export function outboxRepo(db: Queryable): OutboxRepo {
       await db.query(`UPDATE ocpp_outbox SET state = 'expired', last_error = $2 WHERE id = $1 AND state = 'pending'`, [id, pgText(error)]);
     },
     async wakeStations(stationIds, now) {
-      await db.query(`UPDATE ocpp_outbox SET next_attempt_at = $2 WHERE station_id = ANY($1::text[]) AND state = 'pending' AND next_attempt_at > $2`, [stationIds, now]);
+      const { rowCount } = await db.query(`UPDATE ocpp_outbox SET next_attempt_at = LEAST(next_attempt_at, $2) WHERE station_id = ANY($1::text[]) AND state = 'pending'`, [stationIds, now]);
+      return rowCount;
     },
     async expireForRequests(ids) {
       if (ids.length === 0) return;
