@@ -32,7 +32,7 @@ import { createStationAuthenticator } from './ocpp/station-authenticator.js';
 import { createStationCertificateVerifier } from './ocpp/station-certificate.js';
 import type { ThrottleOptions } from './ocpp/auth-throttle.js';
 import { verifySecret } from './api/secret-hash.js';
-import { openDb } from './store/db.js';
+import { openDb, type Db } from './store/db.js';
 import { migrate } from './store/migrate.js';
 import { createStore, type Store } from './store/store.js';
 import { createCaService, type CaService } from './ca/ca-service.js';
@@ -73,6 +73,12 @@ export interface StartOptions {
   verifyStationSecret?: (hash: string, secret: string) => Promise<boolean>;
   /** Overrides the back-off of failed station authentications (tests). */
   authThrottle?: Partial<ThrottleOptions>;
+  /**
+   * The database, already opening (from `config`): an entry point starts it before it loads the
+   * rest of the server, so that the embedded database's start overlaps module loading. Closed by
+   * startCsms if the start fails.
+   */
+  db?: Promise<Db>;
 }
 
 export interface RunningCsms {
@@ -109,7 +115,7 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
 
   // Step 1: storage, migrated to this build's schema. The embedded database opens on its own
   // thread, so the OCPP schemas compile meanwhile.
-  const opening = openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const opening = options.db ?? openDb({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   let validator: ReturnType<typeof loadOcppSchemas>;
   try {
     validator = loadOcppSchemas();

@@ -1,12 +1,7 @@
 #!/usr/bin/env node
 // plugtrust: the command line. `start` runs the CSMS, `migrate` brings the database schema up
 // to date, `sim` runs a charging-station simulator. Every command has --help.
-import { auditCommand } from './audit-command.js';
-import { contractCommand } from './contract-command.js';
-import { estCommand } from './est-command.js';
-import { pkiCommand } from './pki-command.js';
-import { simCommand } from './sim-command.js';
-import { migrateCommand, startCommand } from './server-commands.js';
+// Commands are loaded when run: `start` opens the embedded database before it loads the server.
 
 const USAGE = `Usage: plugtrust <command> [options]
 
@@ -26,19 +21,19 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start':
-      return startCommand(rest);
+      return (await import('./server-commands.js')).startCommand(rest);
     case 'migrate':
-      return migrateCommand(rest);
+      return (await import('./server-commands.js')).migrateCommand(rest);
     case 'sim':
-      return simCommand(rest);
+      return (await import('./sim-command.js')).simCommand(rest);
     case 'pki':
-      return pkiCommand(rest);
+      return (await import('./pki-command.js')).pkiCommand(rest);
     case 'audit':
-      return auditCommand(rest);
+      return (await import('./audit-command.js')).auditCommand(rest);
     case 'contract':
-      return contractCommand(rest);
+      return (await import('./contract-command.js')).contractCommand(rest);
     case 'est':
-      return estCommand(rest);
+      return (await import('./est-command.js')).estCommand(rest);
     case undefined:
     case '--help':
     case '-h':

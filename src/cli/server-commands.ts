@@ -1,7 +1,7 @@
 // `plugtrust start` and `plugtrust migrate`.
 import { ConfigError, loadConfig, settingsHelp, type Config } from '../config.js';
 import { createLogger } from '../log.js';
-import { startCsms } from '../main.js';
+import { openAndStartCsms } from '../start.js';
 import { openDb } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { readFdLimits, reexecWithRaisedFdLimit } from './fd-limit.js';
@@ -46,7 +46,7 @@ export async function startCommand(argv: string[]): Promise<number> {
   const log = createLogger(config.logLevel);
   // One socket per station: the soft limit was raised to the hard one above (or already was).
   log.info({ openFiles: readFdLimits() }, 'open-file limit');
-  const csms = await startCsms(config, { log });
+  const csms = await openAndStartCsms(config, { log });
   if (csms.generatedCredential) {
     const { clientId, secret } = csms.generatedCredential;
     // Shown once, on stdout only, never in the log.

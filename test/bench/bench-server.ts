@@ -36,7 +36,7 @@ interface Target {
 }
 
 async function startCsmsTarget(port: number): Promise<Target> {
-  const [{ loadConfig }, { startCsms }] = await Promise.all([import('../../src/config.js'), import('../../src/main.js')]);
+  const [{ loadConfig }, { openAndStartCsms }] = await Promise.all([import('../../src/config.js'), import('../../src/start.js')]);
   const dataDir = opts['data-dir'];
   if (!dataDir) throw new Error('--data-dir is required in csms mode');
   const argv = [
@@ -48,7 +48,8 @@ async function startCsmsTarget(port: number): Promise<Target> {
   if (opts['database-url']) argv.push('--database-url', opts['database-url']);
   // Only the flags above: no PLUGTRUST_* variables of the calling shell leak in.
   const config = loadConfig({ argv, env: {} });
-  const csms = await startCsms(config);
+  // As `plugtrust start` does: the database opens while the server's modules load.
+  const csms = await openAndStartCsms(config);
   return { http: csms.ocpp.http, connected: () => csms.ocpp.connectedCount(), close: () => csms.close() };
 }
 

@@ -1,7 +1,7 @@
 // Server process of `npm run bench:tls`: the real CSMS with its OCPP TLS port, driven over IPC
 // (ready -> mem / count / stop), so that its RSS is measured apart from the clients'.
 import { loadConfig } from '../../src/config.js';
-import { startCsms } from '../../src/main.js';
+import { openAndStartCsms } from '../../src/start.js';
 
 interface Request {
   id: number;
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     env: {},
   });
   const t0 = Date.now();
-  const csms = await startCsms(config);
+  const csms = await openAndStartCsms(config);
   process.on('message', (m: Request) => {
     void (async () => {
       if (m.op === 'mem') {
