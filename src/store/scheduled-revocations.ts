@@ -12,7 +12,7 @@ export interface ScheduledRevocation {
 
 export interface ScheduledRevocationRepo {
   /** Schedules once: a serial already scheduled keeps its first due time. */
-  schedule(r: ScheduledRevocation): Promise<void>;
+  schedule(r: ScheduledRevocation, tx?: Queryable): Promise<void>;
   due(now: Date, limit: number): Promise<ScheduledRevocation[]>;
   markDone(serial: Uint8Array, at: Date): Promise<void>;
   markFailed(serial: Uint8Array, error: string): Promise<void>;
@@ -31,8 +31,8 @@ const toRow = (r: Row): ScheduledRevocation => ({ serial: new Uint8Array(r.seria
 
 export function scheduledRevocationRepo(db: Queryable): ScheduledRevocationRepo {
   return {
-    async schedule(r) {
-      await db.query('INSERT INTO scheduled_revocations (serial, reason, due_at, requested_by) VALUES ($1, $2, $3, $4) ON CONFLICT (serial) DO NOTHING', [buf(r.serial), r.reason, r.dueAt, r.requestedBy]);
+    async schedule(r, tx = db) {
+      await tx.query('INSERT INTO scheduled_revocations (serial, reason, due_at, requested_by) VALUES ($1, $2, $3, $4) ON CONFLICT (serial) DO NOTHING', [buf(r.serial), r.reason, r.dueAt, r.requestedBy]);
     },
     async due(now, limit) {
       const { rows } = await db.query<Row>('SELECT serial, reason, due_at, requested_by FROM scheduled_revocations WHERE done_at IS NULL AND due_at <= $1 ORDER BY due_at LIMIT $2', [now, limit]);

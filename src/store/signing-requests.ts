@@ -58,11 +58,12 @@ export interface SigningRequestRepo {
   get(id: string): Promise<SigningRequestRow | null>;
   markIssued(tx: Queryable, id: string, serial: Uint8Array): Promise<void>;
   setState(id: string, state: SigningRequestState, reason?: string | null): Promise<void>;
-  recordAnswer(id: string, a: { state: SigningRequestState; status: string; reason: string | null; at: Date }): Promise<void>;
+  /** In `tx` when given (with what the answer changes besides). */
+  recordAnswer(id: string, a: { state: SigningRequestState; status: string; reason: string | null; at: Date }, tx?: Queryable): Promise<void>;
   /** Older in-flight requests (accepted, issued) of this station and type, other than `exceptId`. */
   inFlightBefore(stationId: string, type: CertificateSigningUse, exceptId: string): Promise<SigningRequestRow[]>;
   /** Installed certificates of this station and type other than `exceptSerial`, not revoked. */
-  installedOthers(stationId: string, type: CertificateSigningUse, exceptSerial: Uint8Array): Promise<Uint8Array[]>;
+  installedOthers(stationId: string, type: CertificateSigningUse, exceptSerial: Uint8Array, tx?: Queryable): Promise<Uint8Array[]>;
   listForStation(stationId: string, limit: number): Promise<StationCertificateRow[]>;
   /** The newest installed, unrevoked certificate per station and type that expires before `until`. */
   dueForRenewal(until: Date, stationId?: string): Promise<RenewalRow[]>;
@@ -147,8 +148,8 @@ export function signingRequestRepo(db: Db): SigningRequestRepo {
     async setState(id, state, reason) {
       await db.query('UPDATE certificate_signing_requests SET state = $2, reason = COALESCE($3, reason) WHERE id = $1', [id, state, pgText(reason ?? null)]);
     },
-    async recordAnswer(id, a) {
-      await db.query('UPDATE certificate_signing_requests SET state = $2, station_status = $3, station_reason = $4, answered_at = $5 WHERE id = $1', [id, a.state, a.status, pgText(a.reason), a.at]);
+    async recordAnswer(id, a, tx = db) {
+      await tx.query('UPDATE certificate_signing_requests SET state = $2, station_status = $3, station_reason = $4, answered_at = $5 WHERE id = $1', [id, a.state, a.status, pgText(a.reason), a.at]);
     },
     async inFlightBefore(stationId, type, exceptId) {
       const { rows } = await db.query<Row>(
@@ -158,8 +159,8 @@ export function signingRequestRepo(db: Db): SigningRequestRepo {
       );
       return rows.map(toRow);
     },
-    async installedOthers(stationId, type, exceptSerial) {
-      const { rows } = await db.query<{ serial: Buffer }>(
+    async installedOthers(stationId, type, exceptSerial, tx = db) {
+      const { rows } = await tx.query<{ serial: Buffer }>(
         `SELECT r.serial FROM certificate_signing_requests r JOIN certificates c ON c.serial = r.serial
          WHERE r.station_id = $1 AND r.certificate_type = $2 AND r.state = 'installed' AND r.serial <> $3 AND c.revoked_at IS NULL`,
         [stationId, type, buf(exceptSerial)],

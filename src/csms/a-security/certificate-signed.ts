@@ -97,11 +97,15 @@ export async function onCertificateSignedAnswer(deps: CertificateSignedDeps, row
   const at = deps.now();
   const reason = res.statusInfo ? [res.statusInfo.reasonCode, res.statusInfo.additionalInfo].filter(Boolean).join(': ') : null;
   if (res.status === 'Accepted') {
-    await store.signingRequests.recordAnswer(req.id, { state: 'installed', status: 'Accepted', reason, at });
-    // The certificates this one replaces stay valid for a grace period, then are revoked as superseded.
-    for (const serial of await store.signingRequests.installedOthers(req.stationId, req.certificateType, req.serial)) {
-      await store.scheduledRevocations.schedule({ serial, reason: 'superseded', dueAt: new Date(at.getTime() + deps.replacedGraceMs), requestedBy: REQUESTED_BY });
-    }
+    const serial = req.serial;
+    // The certificates this one replaces stay valid for a grace period, then are revoked as
+    // superseded: scheduled in the transaction that records the installation, so that no crash
+    // between the two leaves them valid for good.
+    await store.db.withTransaction(async (tx) => {
+      const replaced = await store.signingRequests.installedOthers(req.stationId, req.certificateType, serial, tx);
+      await store.signingRequests.recordAnswer(req.id, { state: 'installed', status: 'Accepted', reason, at }, tx);
+      for (const old of replaced) await store.scheduledRevocations.schedule({ serial: old, reason: 'superseded', dueAt: new Date(at.getTime() + deps.replacedGraceMs), requestedBy: REQUESTED_BY }, tx);
+    });
     deps.log.info({ stationId: req.stationId, requestId: req.id, serial: bytesToHex(req.serial) }, 'station installed its new certificate');
     return 'done';
   }
