@@ -6,6 +6,7 @@
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { deflateFrames, FrameBuffer } from '../store/frame-chunk.js';
+import type { DeflateFrames } from './frame-deflater.js';
 import type { FrameChunk, FrameRepo } from '../store/frames.js';
 
 export interface FrameLog {
@@ -30,7 +31,7 @@ export interface FrameLogOptions {
   /** Deflated bytes per INSERT statement. */
   maxBytesPerStatement?: number;
   /** Deflates chunk bodies (default: on this thread; the server uses a FrameDeflater). */
-  deflate?: (bodies: readonly Buffer[]) => Promise<Buffer[]>;
+  deflate?: DeflateFrames;
   now?: () => Date;
 }
 
@@ -49,7 +50,7 @@ export function startFrameLog(o: FrameLogOptions): FrameLog {
   let writing: Promise<void> = Promise.resolve();
   let closed = false;
 
-  const deflate = o.deflate ?? ((bodies: readonly Buffer[]) => Promise.resolve(deflateFrames(bodies)));
+  const deflate: DeflateFrames = o.deflate ?? ((bodies) => Promise.resolve(deflateFrames(bodies)));
 
   const write = async (batch: [string, FrameBuffer][], count: number): Promise<void> => {
     try {
