@@ -51,7 +51,8 @@ export function createOcppAjv(): Ajv {
   // The last string found valid is remembered: a busy CSMS validates the same currentTime in every
   // answer of a millisecond (a Heartbeat's dominant cost after the socket write).
   const dateTime = fullFormats['date-time'] as { validate: (s: string) => boolean; compare: (a: string, b: string) => number | undefined };
-  let lastValidDateTime = '';
+  // (Starts as no string at all: an empty string is not a date-time.)
+  let lastValidDateTime: string | undefined;
   ajv.addFormat('date-time', {
     type: 'string',
     validate: (s: string) => s === lastValidDateTime || (dateTime.validate(s) && ((lastValidDateTime = s), true)),
