@@ -7,6 +7,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { OCPP201_ACTIONS, isOcpp201Action, type Ocpp201Action } from './actions.js';
 import { applySchemaPatches, isJsonObject, SCHEMA_PATCHES, type JsonObject, type SchemaPatch } from './schema-patches.js';
+import { useFastStringLength } from './string-length.js';
 import { violationFromAjvErrors, type SchemaViolation } from './validation-errors.js';
 
 export type { SchemaViolation } from './validation-errors.js';
@@ -59,6 +60,7 @@ export function createOcppAjv(): Ajv {
     compare: dateTime.compare,
   });
   ajv.addFormat('uri', fullFormats.uri);
+  useFastStringLength(ajv);
   return ajv;
 }
 
