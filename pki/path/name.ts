@@ -103,6 +103,12 @@ export function appendRdn(base: Name, rdn: readonly NameAttribute[]): Name {
 
 export const namesMatch = (a: Name, b: Name): boolean => a.key === b.key;
 
+/** The text of the first attribute of type `oid` (most significant RDN first), or undefined when absent or not a string. */
+export function attributeText(name: Name, oid: string): string | undefined {
+  for (const rdn of name.rdns) for (const a of rdn) if (a.oid === oid) return decodeString(a.tag, a.content);
+  return undefined;
+}
+
 /** RFC 4514-style text for details and logs, most significant RDN first as encoded. */
 export function formatName(name: Name): string {
   const short: Record<string, string> = { '2.5.4.3': 'CN', '2.5.4.6': 'C', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.7': 'L', '2.5.4.8': 'ST', '0.9.2342.19200300.100.1.25': 'DC' };

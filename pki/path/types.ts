@@ -55,8 +55,11 @@ export type RevocationMode =
   | 'off';
 
 export interface ValidatePathInput {
-  /** DER certificates, leaf first, then intermediates in order; the anchor may end the list. */
-  readonly chain: readonly Uint8Array[];
+  /**
+   * Certificates, leaf first, then intermediates in order; the anchor may end the list. Each is DER,
+   * or what parsePathCertificate made of it (a caller that has read the leaf need not read it twice).
+   */
+  readonly chain: readonly (Uint8Array | PathCertificate)[];
   /** Trusted root certificates (DER); an anchor is its subject name and public key (RFC 5280 6.1.1 d). */
   readonly anchors: readonly Uint8Array[];
   /** The validation time. */

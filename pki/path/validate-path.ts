@@ -88,10 +88,10 @@ export async function validatePath(input: ValidatePathInput): Promise<PathResult
   // Step 2: the chain, cut where a certificate is itself a trust anchor (same name and key).
   if (input.chain.length > MAX_CHAIN_LENGTH) return failure('MALFORMED', input.chain.length - 1, `the chain has ${input.chain.length} certificates; at most ${MAX_CHAIN_LENGTH} are accepted`);
   const path: PathCertificate[] = [];
-  for (const [i, der] of input.chain.entries()) {
+  for (const [i, given] of input.chain.entries()) {
     let cert: PathCertificate;
     try {
-      cert = i === 0 ? parsePathCertificate(der) : parseCaCertificate(der);
+      cert = !(given instanceof Uint8Array) ? given : i === 0 ? parsePathCertificate(given) : parseCaCertificate(given);
     } catch (e) {
       return failure('MALFORMED', i, message(e));
     }

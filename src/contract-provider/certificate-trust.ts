@@ -4,14 +4,14 @@
 // shares its OEM sub-CAs). CertificateInstallationReq carries the provisioning leaf alone
 // (OEMProvisioningCert, no sub-certificates), so the sub-CAs come from this store.
 import { createHash } from 'node:crypto';
-import { parseCertificate, type ParsedCertificate } from '../../pki/certificate/parse-certificate.js';
-import { validatePath, type PathErrorCode } from '../../pki/path/validate-path.js';
+import { parsePathCertificate } from '../../pki/path/parsed-certificate.js';
+import { validatePath, type PathCertificate, type PathErrorCode } from '../../pki/path/validate-path.js';
 
 export type TrustOutcome = { ok: true } | { ok: false; code: PathErrorCode | 'NO_PATH'; detail: string };
 
 export interface CertificateTrust {
-  /** Validates `leaf` (DER) with the given sub-CAs (issuer first) and the store's intermediates at `at`. */
-  check(leaf: Uint8Array, subCertificates: readonly Uint8Array[], at: Date): Promise<TrustOutcome>;
+  /** Validates `leaf` (as parsePathCertificate read it) with the given sub-CAs (DER, issuer first) and the store's intermediates at `at`. */
+  check(leaf: PathCertificate, subCertificates: readonly Uint8Array[], at: Date): Promise<TrustOutcome>;
 }
 
 export interface TrustMaterial {
@@ -24,24 +24,29 @@ export interface TrustMaterial {
 const CACHE_MS = 60_000;
 const CACHE_MAX = 10_000;
 const MAX_DEPTH = 4;
-const key = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
+
+interface Store {
+  anchors: Uint8Array[];
+  /** CA certificates by subject (RFC 5280 7.1 name comparison). */
+  bySubject: Map<string, PathCertificate[]>;
+}
 
 /** A trust store over material loaded by `load` (re-read at most every `reloadMs`). */
 export function createCertificateTrust(load: () => Promise<TrustMaterial>, reloadMs = 60_000): CertificateTrust {
-  let material: Promise<{ anchors: Uint8Array[]; bySubject: Map<string, ParsedCertificate[]> }> | null = null;
+  let material: Promise<Store> | null = null;
   let loadedAt = 0;
   const cache = new Map<string, { outcome: TrustOutcome; until: number }>();
 
-  async function current(now: number): Promise<{ anchors: Uint8Array[]; bySubject: Map<string, ParsedCertificate[]> }> {
+  async function current(now: number): Promise<Store> {
     if (!material || now - loadedAt > reloadMs) {
       loadedAt = now;
       material = load().then((m) => {
-        const bySubject = new Map<string, ParsedCertificate[]>();
+        const bySubject = new Map<string, PathCertificate[]>();
         for (const der of [...m.intermediates, ...m.anchors]) {
-          const c = parseCertificate(der);
-          const list = bySubject.get(key(c.subjectDer)) ?? [];
+          const c = parsePathCertificate(der);
+          const list = bySubject.get(c.subject.key) ?? [];
           list.push(c);
-          bySubject.set(key(c.subjectDer), list);
+          bySubject.set(c.subject.key, list);
         }
         cache.clear();
         return { anchors: [...m.anchors], bySubject };
@@ -56,7 +61,7 @@ export function createCertificateTrust(load: () => Promise<TrustMaterial>, reloa
   return {
     async check(leaf, subCertificates, at) {
       const now = Date.now();
-      const id = createHash('sha256').update(leaf).update(Buffer.concat(subCertificates.map((s) => Buffer.from(s)))).digest('hex');
+      const id = createHash('sha256').update(leaf.der).update(Buffer.concat(subCertificates.map((s) => Buffer.from(s)))).digest('hex');
       // Outcomes are cached for validations at the present time only, for a minute.
       const present = Math.abs(at.getTime() - now) < CACHE_MS;
       const hit = present ? cache.get(id) : undefined;
@@ -72,8 +77,8 @@ export function createCertificateTrust(load: () => Promise<TrustMaterial>, reloa
   };
 }
 
-async function validate(store: { anchors: Uint8Array[]; bySubject: Map<string, ParsedCertificate[]> }, leaf: Uint8Array, subs: readonly Uint8Array[], at: Date): Promise<TrustOutcome> {
-  let chain: Uint8Array[];
+async function validate(store: Store, leaf: PathCertificate, subs: readonly Uint8Array[], at: Date): Promise<TrustOutcome> {
+  let chain: (Uint8Array | PathCertificate)[];
   try {
     chain = buildChain(store.bySubject, leaf, subs);
   } catch (err) {
@@ -87,14 +92,14 @@ async function validate(store: { anchors: Uint8Array[]; bySubject: Map<string, P
 }
 
 // leaf, then the given sub-CAs, then whatever intermediates continue the path by issuer name.
-function buildChain(bySubject: Map<string, ParsedCertificate[]>, leaf: Uint8Array, subs: readonly Uint8Array[]): Uint8Array[] {
-  const chain = [leaf, ...subs];
-  let top = parseCertificate(chain[chain.length - 1]!);
+function buildChain(bySubject: Map<string, PathCertificate[]>, leaf: PathCertificate, subs: readonly Uint8Array[]): (Uint8Array | PathCertificate)[] {
+  const chain: (Uint8Array | PathCertificate)[] = [leaf, ...subs];
+  let top = subs.length > 0 ? parsePathCertificate(subs[subs.length - 1]!) : leaf;
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
-    if (key(top.issuerDer) === key(top.subjectDer)) break;
-    const next = bySubject.get(key(top.issuerDer))?.find((c) => key(c.subjectDer) !== key(c.issuerDer));
+    if (top.selfIssued) break;
+    const next = bySubject.get(top.issuer.key)?.find((c) => !c.selfIssued);
     if (!next) break;
-    chain.push(next.certificate);
+    chain.push(next);
     top = next;
   }
   return chain;

@@ -7,10 +7,11 @@
 // fallback pool is configured, is handed to that pool unchanged.
 import type { KeyObject } from 'node:crypto';
 import { loadPublicKey } from '../../pki/algorithms.js';
-import { parseCertificate, type ParsedCertificate } from '../../pki/certificate/parse-certificate.js';
+import { OID } from '../../pki/oids.js';
+import { attributeText } from '../../pki/path/name.js';
+import { parsePathCertificate, type PathCertificate } from '../../pki/path/parsed-certificate.js';
 import { decodeV2gMessage, ExiError, checkElementsSignature, type CertificateInstallationRequest, type CertificateUpdateRequest, type IssuerSerial, type ResponseCode, type V2gMessage } from '../../pki/exi/index.js';
 import { pointOfSpki, wrapContractScalar } from '../../pki/iso15118-key-wrap.js';
-import { nameValue } from '../../pki/names.js';
 import type { ContractRow } from '../store/contracts.js';
 import type { Store } from '../store/store.js';
 import type { CertificateTrust, TrustOutcome } from './certificate-trust.js';
@@ -130,10 +131,10 @@ export function createLocalProvider(deps: LocalProviderDeps): ContractCertificat
     const kind = 'CertificateInstallationRes';
     const at = now();
     // Step 2: the signature, with the key of the provisioning certificate the request carries.
-    let oem: ParsedCertificate;
+    let oem: PathCertificate;
     let oemKey: KeyObject;
     try {
-      oem = parseCertificate(body.oemProvisioningCertificate);
+      oem = parsePathCertificate(body.oemProvisioningCertificate);
       oemKey = verifyKeyOf(oem.spki);
     } catch (err) {
       return fail(kind, message, { code: 'FAILED_CertChainError', detail: `OEMProvisioningCert cannot be used: ${(err as Error).message}` });
@@ -141,10 +142,10 @@ export function createLocalProvider(deps: LocalProviderDeps): ContractCertificat
     const problem = checkElementsSignature(message.header.signature, [{ name: 'CertificateInstallationReq', value: body }], oemKey);
     if (problem) return fail(kind, message, { code: 'FAILED_SignatureError', detail: `request signature: ${problem}` });
     // Step 3: the provisioning certificate's chain against the OEM roots.
-    const trust = await deps.oemTrust.check(body.oemProvisioningCertificate, [], at);
+    const trust = await deps.oemTrust.check(oem, [], at);
     if (!trust.ok) return fail(kind, message, { code: chainCode(trust), detail: `OEM provisioning chain: ${trust.code} ${trust.detail}` });
     // Step 4: the contract for the PCID (CN of the provisioning certificate, [V2G2-933]).
-    const pcid = nameValue(oem.subject, 'CN');
+    const pcid = attributeText(oem.subject, OID.commonName);
     if (!pcid) return fail(kind, message, { code: 'FAILED_CertChainError', detail: 'the OEM provisioning certificate has no CN (PCID)' });
     const candidates = await contracts.usableForPcid(pcid.toUpperCase());
     for (const c of candidates) if (c.sealedKey) deps.keys.remember(c.keyId, c.sealedKey);
@@ -166,19 +167,19 @@ export function createLocalProvider(deps: LocalProviderDeps): ContractCertificat
     const kind = 'CertificateUpdateRes';
     const at = now();
     const leaf = body.contractCertificateChain.certificate;
-    let current: ParsedCertificate;
+    let current: PathCertificate;
     let currentKey: KeyObject;
     try {
-      current = parseCertificate(leaf);
+      current = parsePathCertificate(leaf);
       currentKey = verifyKeyOf(current.spki);
     } catch (err) {
       return fail(kind, message, { code: 'FAILED_CertChainError', detail: `ContractSignatureCertChain cannot be used: ${(err as Error).message}` });
     }
     const problem = checkElementsSignature(message.header.signature, [{ name: 'CertificateUpdateReq', value: body }], currentKey);
     if (problem) return fail(kind, message, { code: 'FAILED_SignatureError', detail: `request signature: ${problem}` });
-    const trust = await deps.moTrust.check(leaf, body.contractCertificateChain.subCertificates ?? [], at);
+    const trust = await deps.moTrust.check(current, body.contractCertificateChain.subCertificates ?? [], at);
     if (!trust.ok) return fail(kind, message, { code: chainCode(trust), detail: `contract chain: ${trust.code} ${trust.detail}` });
-    const emaid = (nameValue(current.subject, 'CN') ?? body.emaid).replace(/-/g, '').toUpperCase();
+    const emaid = (attributeText(current.subject, OID.commonName) ?? body.emaid).replace(/-/g, '').toUpperCase();
     const rows = await deps.store.contracts.findForEmaid(emaid);
     const mine = rows.find((r) => Buffer.from(r.certificate).equals(Buffer.from(leaf)));
     if (mine?.revokedAt) return fail(kind, message, { code: 'FAILED_CertificateRevoked', detail: `contract ${mine.id} is revoked`, contract: refOf(mine), emaid });

@@ -9,7 +9,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { PkiError } from '../../pki/errors.js';
 import { OID } from '../../pki/oids.js';
-import type { PathCertificate } from '../../pki/path/parsed-certificate.js';
+import { parsePathCertificate, type PathCertificate } from '../../pki/path/parsed-certificate.js';
 import type { CertificateStatus, PathErrorCode, PathResult, ValidatePathInput } from '../../pki/path/types.js';
 import { MAX_CHAIN_LENGTH, validatePath } from '../../pki/path/validate-path.js';
 
@@ -105,7 +105,7 @@ describe('validatePath', () => {
   let rootCert: Uint8Array;
   let subCert: Uint8Array;
   let leafCert: Uint8Array;
-  const base = (chain: Uint8Array[], extra: Partial<ValidatePathInput> = {}): ValidatePathInput => ({ chain, anchors: [rootCert], at: NOW, ...extra });
+  const base = (chain: (Uint8Array | PathCertificate)[], extra: Partial<ValidatePathInput> = {}): ValidatePathInput => ({ chain, anchors: [rootCert], at: NOW, ...extra });
 
   before(async () => {
     root = await party('CN=Test V2G Root CA, O=plugtrust test, C=DE');
@@ -127,6 +127,16 @@ describe('validatePath', () => {
         assert.equal(r.anchor.subject.key, r.path[1]!.issuer.key);
       }
       assertValid(await validatePath(base([leafCert, subCert, rootCert])));
+    });
+
+    it('certificates the caller has already read (parsePathCertificate), with the same verdicts as their DER', async () => {
+      const parsed = [leafCert, subCert].map((d) => parsePathCertificate(d));
+      assertValid(await validatePath(base([parsed[0]!, subCert])));
+      assertValid(await validatePath(base(parsed)));
+      const expired = await issue(leaf, sub, { ca: false, notAfter: new Date('2026-02-01T00:00:00Z') });
+      assertFailure(await validatePath(base([parsePathCertificate(expired), subCert])), 'EXPIRED', 0);
+      const other = await party('CN=Another Root');
+      assertFailure(await validatePath(base([parsePathCertificate(await issue(leaf, other, { ca: false }))])), 'NO_TRUST_ANCHOR', 0);
     });
 
     it('the leaf usages the caller requires when present', async () => {
