@@ -103,11 +103,15 @@ export function appendRdn(base: Name, rdn: readonly NameAttribute[]): Name {
 
 export const namesMatch = (a: Name, b: Name): boolean => a.key === b.key;
 
-/** The text of the first attribute of type `oid` (most significant RDN first), or undefined when absent or not a string. */
-export function attributeText(name: Name, oid: string): string | undefined {
-  for (const rdn of name.rdns) for (const a of rdn) if (a.oid === oid) return decodeString(a.tag, a.content);
-  return undefined;
+/** The text of every attribute of type `oid`, most significant RDN first; undefined for a value that is not a string. */
+export function attributeTexts(name: Name, oid: string): (string | undefined)[] {
+  const out: (string | undefined)[] = [];
+  for (const rdn of name.rdns) for (const a of rdn) if (a.oid === oid) out.push(decodeString(a.tag, a.content));
+  return out;
 }
+
+/** The text of the first attribute of type `oid`, or undefined when absent or not a string. */
+export const attributeText = (name: Name, oid: string): string | undefined => attributeTexts(name, oid)[0];
 
 /** RFC 4514-style text for details and logs, most significant RDN first as encoded. */
 export function formatName(name: Name): string {

@@ -6,9 +6,9 @@
 // name (OCPP 2.0.1 Part 2 A00, security profile 3; Part 2 §2.2 ChargingStationCertificate). A
 // certificate issued to station X therefore never admits station Y.
 import { createHash } from 'node:crypto';
-import { parseCertificate, type ParsedCertificate } from '../../pki/certificate/parse-certificate.js';
 import { integerContent } from '../../pki/der/writer.js';
-import { namesMatch } from '../../pki/path/name.js';
+import { OID } from '../../pki/oids.js';
+import { attributeTexts, namesMatch } from '../../pki/path/name.js';
 import { bytesEqual, parsePathCertificate, type PathCertificate } from '../../pki/path/parsed-certificate.js';
 import type { CertificateStatus } from '../../pki/path/types.js';
 import { validatePath } from '../../pki/path/validate-path.js';
@@ -49,18 +49,16 @@ export function createStationCertificateVerifier(deps: StationCertificateDeps): 
     const leafDer = presented[0];
     if (!leafDer) return { ok: false, reason: 'no client certificate' };
     if (deps.cpoName === undefined) return { ok: false, reason: 'no CPO name is configured (--cpo-name): profile 3 certificates cannot be bound' };
-    let leaf: ParsedCertificate;
-    let leafPath: PathCertificate;
+    let leaf: PathCertificate;
     try {
-      leaf = parseCertificate(leafDer);
-      leafPath = parsePathCertificate(leafDer);
+      leaf = parsePathCertificate(leafDer);
     } catch (err) {
       return { ok: false, reason: `unreadable client certificate: ${(err as Error).message}` };
     }
     // Step 1: the binding, before any signature work: exactly one CN, equal to the identity, and
     // exactly one O, equal to the CPO name.
-    const cns = leaf.subject.filter((a) => a.type === 'CN').map((a) => a.value);
-    const os = leaf.subject.filter((a) => a.type === 'O').map((a) => a.value);
+    const cns = attributeTexts(leaf.subject, OID.commonName);
+    const os = attributeTexts(leaf.subject, OID.organizationName);
     if (cns.length !== 1 || cns[0] !== identity) return { ok: false, reason: `certificate CN ${JSON.stringify(cns.join(',').slice(0, 64))} is not the station identity` };
     if (os.length !== 1 || os[0] !== deps.cpoName) return { ok: false, reason: `certificate O ${JSON.stringify(os.join(',').slice(0, 64))} is not the CPO name` };
 
@@ -78,11 +76,11 @@ export function createStationCertificateVerifier(deps: StationCertificateDeps): 
     });
     const anchor = known.parsed.get(anchorRow);
     if (!anchor) return { ok: false, reason: 'trust anchor unreadable' };
-    const chain = buildChain(leafPath, [...ours, ...sent], anchor);
+    const chain = buildChain(leaf, [...ours, ...sent], anchor);
 
     // Step 3: RFC 5280 path validation; revocation required, from our own store.
     const result = await validatePath({
-      chain: chain.map((c) => c.der),
+      chain,
       anchors: [anchorRow.certificate],
       at,
       revocation: 'require',
