@@ -1,8 +1,9 @@
 // Contract private keys for the installation path: stored in ca_keys, encrypted under the KEK like
-// CA keys (migration 0005). ca_keys rows never change once written, so their sealed form (the
-// ciphertext, never the plaintext) is kept in memory by key id: an installation then opens the key
-// without a database round trip; keys not yet seen by concurrent installations are read in one
-// statement. The plaintext exists only while the key is wrapped for the EV.
+// CA keys (migration 0005). An installation's contract look-up brings the sealed key with the
+// contract row, so it is opened without another statement. Otherwise (an update, M02) keys are read
+// in one statement for concurrent requests, and, since ca_keys rows never change once written,
+// their sealed form (the ciphertext, never the plaintext) is kept in memory by key id. The
+// plaintext exists only while the key is wrapped for the EV.
 import { scalarOfPkcs8 } from '../../pki/iso15118-key-wrap.js';
 import type { Kek } from '../ca/key-vault.js';
 import { Batcher } from '../store/batcher.js';
@@ -11,10 +12,11 @@ import type { ContractRow } from '../store/contracts.js';
 import type { Store } from '../store/store.js';
 
 export interface ContractKeys {
-  /** The contract key's 32-octet P-256 scalar; the caller wipes it after use. */
-  privateScalar(contract: Pick<ContractRow, 'keyId'>): Promise<Buffer>;
-  /** Keeps a sealed key read along with its contract, so that opening it needs no statement. */
-  remember(keyId: string, sealed: SealedKey): void;
+  /**
+   * The contract key's 32-octet P-256 scalar; the caller wipes it after use. `sealedKey`, when the
+   * contract was read with it, is opened as it is.
+   */
+  privateScalar(contract: Pick<ContractRow, 'keyId'> & { sealedKey?: SealedKey | null }): Promise<Buffer>;
 }
 
 export class ContractKeyError extends Error {
@@ -37,7 +39,7 @@ export function cachedContractKeys(store: Pick<Store, 'caKeys'>, kek: () => Kek)
   });
   return {
     async privateScalar(contract) {
-      let record = sealed.get(contract.keyId);
+      let record = contract.sealedKey ?? sealed.get(contract.keyId);
       if (!record) {
         const read = await reads.submit(contract.keyId);
         if (!read) throw new ContractKeyError(`contract key ${contract.keyId} is not stored here`);
@@ -53,6 +55,5 @@ export function cachedContractKeys(store: Pick<Store, 'caKeys'>, kek: () => Kek)
         pkcs8.fill(0);
       }
     },
-    remember: keep,
   };
 }

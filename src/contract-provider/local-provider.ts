@@ -12,6 +12,7 @@ import { attributeText } from '../../pki/path/name.js';
 import { parsePathCertificate, type PathCertificate } from '../../pki/path/parsed-certificate.js';
 import { decodeV2gMessage, ExiError, checkElementsSignature, type CertificateInstallationRequest, type CertificateUpdateRequest, type IssuerSerial, type ResponseCode, type V2gMessage } from '../../pki/exi/index.js';
 import { pointOfSpki, wrapContractScalar } from '../../pki/iso15118-key-wrap.js';
+import type { SealedKey } from '../store/ca-keys.js';
 import type { ContractRow } from '../store/contracts.js';
 import type { Store } from '../store/store.js';
 import type { CertificateTrust, TrustOutcome } from './certificate-trust.js';
@@ -80,7 +81,7 @@ export function createLocalProvider(deps: LocalProviderDeps): ContractCertificat
 
   // Usable now; those whose MO root the EV names in ListOfRootCertificateIDs (the roots it
   // trusts) first, then the longest-lived. A contract is offered even if its root is not listed.
-  function pickContract(candidates: readonly ContractRow[], ids: readonly IssuerSerial[], at: Date): ContractRow | null {
+  function pickContract<C extends ContractRow>(candidates: readonly C[], ids: readonly IssuerSerial[], at: Date): C | null {
     const named = (c: ContractRow): number => {
       try {
         return listNamesRoot(ids, rootOf(c.moRoot)) ? 1 : 0;
@@ -106,7 +107,7 @@ export function createLocalProvider(deps: LocalProviderDeps): ContractCertificat
     return { exiResponse, responseCode: f.code, contract: f.contract ?? null, detail: f.detail, provider: 'local' };
   }
 
-  async function succeed(kind: ResponseKind, message: V2gMessage, contract: ContractRow, recipientSpki: Uint8Array): Promise<ContractDataResult> {
+  async function succeed(kind: ResponseKind, message: V2gMessage, contract: ContractRow & { sealedKey?: SealedKey | null }, recipientSpki: Uint8Array): Promise<ContractDataResult> {
     const cps = await deps.cps();
     if (!cps) return fail(kind, message, { code: 'FAILED', detail: 'no CPS signer: create the CPS hierarchy (plugtrust pki init)', contract: refOf(contract) });
     // Step 5: the contract key, encrypted for the EV ([V2G2-818]); the plaintext lives only here.
@@ -148,7 +149,6 @@ export function createLocalProvider(deps: LocalProviderDeps): ContractCertificat
     const pcid = attributeText(oem.subject, OID.commonName);
     if (!pcid) return fail(kind, message, { code: 'FAILED_CertChainError', detail: 'the OEM provisioning certificate has no CN (PCID)' });
     const candidates = await contracts.usableForPcid(pcid.toUpperCase());
-    for (const c of candidates) if (c.sealedKey) deps.keys.remember(c.keyId, c.sealedKey);
     const contract = pickContract(candidates, body.rootCertificateIds, at);
     if (!contract) {
       const expired = candidates[0];
