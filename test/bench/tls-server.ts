@@ -1,12 +1,8 @@
 // Server process of `npm run bench:tls`: the real CSMS with its OCPP TLS port, driven over IPC
-// (ready -> mem / count / stop), so that its RSS is measured apart from the clients'.
+// (tls-server-ipc.ts), so that its RSS is measured apart from the clients'.
 import { loadConfig } from '../../src/config.js';
 import { openAndStartCsms } from '../../src/start.js';
-
-interface Request {
-  id: number;
-  op: 'mem' | 'count' | 'stop';
-}
+import { answerTlsBench } from './tls-server-ipc.js';
 
 async function main(): Promise<void> {
   const [dataDir, tlsPort, auth, cpoName] = process.argv.slice(2);
@@ -17,21 +13,7 @@ async function main(): Promise<void> {
   });
   const t0 = Date.now();
   const csms = await openAndStartCsms(config);
-  process.on('message', (m: Request) => {
-    void (async () => {
-      if (m.op === 'mem') {
-        for (let i = 0; i < 3; i++) {
-          globalThis.gc?.();
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        process.send?.({ id: m.id, value: process.memoryUsage().rss });
-      } else if (m.op === 'count') process.send?.({ id: m.id, value: csms.ocpp.connectedCount() });
-      else {
-        await csms.close();
-        process.send?.({ id: m.id, value: 0 }, () => process.exit(0));
-      }
-    })();
-  });
+  answerTlsBench({ count: () => csms.ocpp.connectedCount(), stop: () => csms.close() });
   process.send?.({ ready: true, port: csms.ocppTlsPort, startupMs: Date.now() - t0 });
 }
 

@@ -77,8 +77,10 @@ interface Server {
   ask(op: 'mem' | 'count' | 'stop'): Promise<number>;
 }
 
-function startServer(dataDir: string, port: number, auth: 'enforce' | 'off'): Promise<Server> {
-  const child = fork(join(import.meta.dirname, 'tls-server.ts'), [dataDir, String(port), auth, CPO], { execArgv: ['--expose-gc', '--import', 'tsx', ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** The CSMS (auth 'enforce' or 'off'), or with 'floor' the bare TLS + ws listener of tls-floor-server.ts. */
+function startServer(dataDir: string, port: number, auth: 'enforce' | 'off' | 'floor'): Promise<Server> {
+  const [script, args] = auth === 'floor' ? ['tls-floor-server.ts', [dataDir]] : ['tls-server.ts', [dataDir, String(port), auth, CPO]];
+  const child = fork(join(import.meta.dirname, script), args, { execArgv: ['--expose-gc', '--import', 'tsx', ...(opts.profile ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let seq = 0;
   const waiting = new Map<number, (v: number) => void>();
   return new Promise((resolve, reject) => {
@@ -190,6 +192,25 @@ async function phase(name: string, dataDir: string, stations: Station[], rootPem
   }
 }
 
+/** RSS per station of the bare TLS + ws listener, the same stations all connected with their certificates. */
+async function floor(dataDir: string, stations: Station[], rootPem: string): Promise<number> {
+  const clientCount = Math.max(1, Number(opts.clients));
+  const clients = await startClients(clientCount, stations, rootPem, true);
+  const server = await startServer(dataDir, 0, 'floor');
+  try {
+    const idleRss = await server.ask('mem');
+    await clients.all({ op: 'connect-all', concurrency: Math.ceil(256 / clientCount), port: server.port });
+    const connected = await server.ask('count');
+    const perStationKiB = ((await server.ask('mem')) - idleRss) / connected / 1024;
+    log(`floor (node:tls + ws, no CSMS): ${connected} of ${stations.length} connected; ${perStationKiB.toFixed(1)} KiB per station`);
+    await clients.all({ op: 'close-all' });
+    return perStationKiB;
+  } finally {
+    clients.close();
+    await server.ask('stop');
+  }
+}
+
 async function main(): Promise<void> {
   if (opts.help) {
     log('npm run bench:tls -- [--stations 10000] [--handshakes 2000] [--concurrency 64] [--clients 2] [--profile]');
@@ -207,12 +228,14 @@ async function main(): Promise<void> {
     t0 = performance.now();
     const mtls = await phase('mutual TLS (profile 3)', dataDir, stations, rootPem, true);
     const plain = await phase('TLS without client certificate', dataDir, stations, rootPem, false);
+    const floorKiB = await floor(dataDir, stations, rootPem);
     log('');
     log('| | mutual TLS, profile 3 | TLS without client certificate | target |');
     log('|---|---|---|---|');
     log(`| handshakes/s (TLS + upgrade), ${opts.concurrency} in flight | ${mtls.handshakesPerS!.toFixed(0)} | ${plain.handshakesPerS!.toFixed(0)} | |`);
     log(`| ${n} stations back after a restart | ${mtls.back} in ${mtls.reconnectS!.toFixed(1)} s | ${plain.back} in ${plain.reconnectS!.toFixed(1)} s | ≤ 30 s |`);
     log(`| RSS per connected station | ${mtls.perStationKiB!.toFixed(1)} KiB | ${plain.perStationKiB!.toFixed(1)} KiB | ≤ 40 KiB |`);
+    log(`| the same, bare node:tls + ws listener with the same certificates (no CSMS) | ${floorKiB.toFixed(1)} KiB | | |`);
     if (opts.profile && existsSync(PROFILE_DIR)) {
       // One profile per server process, in start order: mutual TLS (first start, restart), then plain.
       for (const file of readdirSync(PROFILE_DIR).sort()) {
