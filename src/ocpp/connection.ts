@@ -77,7 +77,7 @@ export class StationConnection {
     if (this.closed) return;
     this.closed = true;
     if (this.pingTimer) clearTimeout(this.pingTimer);
-    this.calls.failAll(new OcppRpcError('ConnectionClosed', `connection to ${this.stationId} closed`));
+    this.calls.failAll(() => new OcppRpcError('ConnectionClosed', `connection to ${this.stationId} closed`));
   }
 
   // Keep-alive: each connection pings on its own timer, first at a random point of the interval,

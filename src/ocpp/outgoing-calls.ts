@@ -50,14 +50,16 @@ export class OutgoingCallQueue {
     return this.outstanding?.action ?? null;
   }
 
-  /** Rejects everything (connection closed). */
-  failAll(error: OcppRpcError): void {
+  /** Rejects everything (connection closed); the error is made only when a CALL is pending. */
+  failAll(error: () => OcppRpcError): void {
+    if (!this.outstanding && this.waiting.length === 0) return;
+    const reason = error();
     const all = this.outstanding ? [this.outstanding, ...this.waiting] : [...this.waiting];
     this.outstanding = null;
     this.waiting.length = 0;
     for (const c of all) {
       if (c.timer) clearTimeout(c.timer);
-      c.reject(error);
+      c.reject(reason);
     }
   }
 
