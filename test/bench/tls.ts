@@ -74,7 +74,7 @@ async function prepare(dataDir: string, n: number): Promise<{ stations: Station[
 interface Server {
   child: ChildProcess;
   port: number;
-  ask(op: 'mem' | 'count' | 'stop'): Promise<number>;
+  ask(op: 'mem' | 'cpu' | 'count' | 'stop'): Promise<number>;
 }
 
 /** The CSMS (auth 'enforce' or 'off'), or with 'floor' the bare TLS + ws listener of tls-floor-server.ts. */
@@ -159,10 +159,12 @@ async function phase(name: string, dataDir: string, stations: Station[], rootPem
     // Step 1: handshakes per second (TLS + upgrade to 101, then close), `concurrency` in flight in all.
     const hs = Math.min(Number(opts.handshakes), stations.length);
     const conc = Number(opts.concurrency);
+    const cpu0 = await server.ask('cpu');
     let t0 = performance.now();
     const failed = (await clients.all({ op: 'handshakes', count: Math.ceil(hs / clientCount), concurrency: Math.ceil(conc / clientCount), port })).reduce((a, b) => a + b, 0);
     const handshakesPerS = hs / ((performance.now() - t0) / 1000);
-    log(`${name}: ${handshakesPerS.toFixed(0)} handshakes/s (${hs}, ${conc} in flight, ${failed} failed)`);
+    const cpuMsPerHandshake = ((await server.ask('cpu')) - cpu0) / 1000 / hs;
+    log(`${name}: ${handshakesPerS.toFixed(0)} handshakes/s (${hs}, ${conc} in flight, ${failed} failed); server CPU ${cpuMsPerHandshake.toFixed(2)} ms per handshake`);
     // Step 2: all N connected; RSS per station.
     t0 = performance.now();
     await clients.all({ op: 'connect-all', concurrency: Math.ceil(256 / clientCount), port });
@@ -185,7 +187,7 @@ async function phase(name: string, dataDir: string, stations: Station[], rootPem
     const backCount = backAt === null ? await server.ask('count') : stations.length;
     log(`${name}: ${backCount} of ${stations.length} back ${reconnectS.toFixed(1)} s after the restart (${listeningS.toFixed(1)} s of it until listening)`);
     await clients.all({ op: 'close-all' });
-    return { handshakesPerS, connected, connectS, perStationKiB, reconnectS, listeningS, back: backCount };
+    return { handshakesPerS, cpuMsPerHandshake, connected, connectS, perStationKiB, reconnectS, listeningS, back: backCount };
   } finally {
     clients.close();
     if (running) await server.ask('stop');
@@ -193,22 +195,24 @@ async function phase(name: string, dataDir: string, stations: Station[], rootPem
 }
 
 /** The bare TLS + ws listener with the same stations and certificates: handshakes/s, and RSS per station with all connected. */
-async function floor(dataDir: string, stations: Station[], rootPem: string): Promise<{ handshakesPerS: number; perStationKiB: number }> {
+async function floor(dataDir: string, stations: Station[], rootPem: string): Promise<{ handshakesPerS: number; cpuMsPerHandshake: number; perStationKiB: number }> {
   const clientCount = Math.max(1, Number(opts.clients));
   const clients = await startClients(clientCount, stations, rootPem, true);
   const server = await startServer(dataDir, 0, 'floor');
   try {
     const idleRss = await server.ask('mem');
     const hs = Math.min(Number(opts.handshakes), stations.length);
+    const cpu0 = await server.ask('cpu');
     const t0 = performance.now();
     await clients.all({ op: 'handshakes', count: Math.ceil(hs / clientCount), concurrency: Math.ceil(Number(opts.concurrency) / clientCount), port: server.port });
     const handshakesPerS = hs / ((performance.now() - t0) / 1000);
+    const cpuMsPerHandshake = ((await server.ask('cpu')) - cpu0) / 1000 / hs;
     await clients.all({ op: 'connect-all', concurrency: Math.ceil(256 / clientCount), port: server.port });
     const connected = await server.ask('count');
     const perStationKiB = ((await server.ask('mem')) - idleRss) / connected / 1024;
-    log(`floor (node:tls + ws, no CSMS): ${handshakesPerS.toFixed(0)} handshakes/s; ${connected} of ${stations.length} connected, ${perStationKiB.toFixed(1)} KiB per station`);
+    log(`floor (node:tls + ws, no CSMS): ${handshakesPerS.toFixed(0)} handshakes/s, server CPU ${cpuMsPerHandshake.toFixed(2)} ms per handshake; ${connected} of ${stations.length} connected, ${perStationKiB.toFixed(1)} KiB per station`);
     await clients.all({ op: 'close-all' });
-    return { handshakesPerS, perStationKiB };
+    return { handshakesPerS, cpuMsPerHandshake, perStationKiB };
   } finally {
     clients.close();
     await server.ask('stop');
@@ -237,9 +241,10 @@ async function main(): Promise<void> {
     log('| | mutual TLS, profile 3 | TLS without client certificate | target |');
     log('|---|---|---|---|');
     log(`| handshakes/s (TLS + upgrade), ${opts.concurrency} in flight | ${mtls.handshakesPerS!.toFixed(0)} | ${plain.handshakesPerS!.toFixed(0)} | |`);
+    log(`| server CPU per handshake (all threads) | ${mtls.cpuMsPerHandshake!.toFixed(2)} ms | ${plain.cpuMsPerHandshake!.toFixed(2)} ms | |`);
     log(`| ${n} stations back after a restart | ${mtls.back} in ${mtls.reconnectS!.toFixed(1)} s | ${plain.back} in ${plain.reconnectS!.toFixed(1)} s | ≤ 30 s |`);
     log(`| RSS per connected station | ${mtls.perStationKiB!.toFixed(1)} KiB | ${plain.perStationKiB!.toFixed(1)} KiB | ≤ 40 KiB |`);
-    log(`| floor: a bare node:tls + ws listener, the same stations with their certificates (no CSMS) | ${bare.handshakesPerS.toFixed(0)} handshakes/s, ${bare.perStationKiB.toFixed(1)} KiB per station | | |`);
+    log(`| floor: a bare node:tls + ws listener, the same stations with their certificates (no CSMS) | ${bare.handshakesPerS.toFixed(0)} handshakes/s, ${bare.cpuMsPerHandshake.toFixed(2)} ms CPU per handshake, ${bare.perStationKiB.toFixed(1)} KiB per station | | |`);
     if (opts.profile && existsSync(PROFILE_DIR)) {
       // One profile per server process, in start order: mutual TLS (first start, restart), then plain.
       for (const file of readdirSync(PROFILE_DIR).sort()) {
