@@ -8,6 +8,7 @@ import type { CaService } from '../ca/ca-service.js';
 import type { CallHandler } from '../ocpp/handler.js';
 import type { Logger } from '../log.js';
 import type { StationBus } from '../ocpp/station-bus.js';
+import { startPollLoop, type PollLoop } from '../jobs/poll-loop.js';
 import type { FirmwareJob } from '../store/firmware-jobs.js';
 import type { Store } from '../store/store.js';
 import { handleFirmwareStatusNotification } from '../csms/l-firmware/firmware-status-notification.js';
@@ -59,9 +60,6 @@ export interface Firmware {
   close(): Promise<void>;
 }
 
-/** How long connections and boots are gathered before the pass they call for. */
-const KICK_BATCH_MS = 50;
-
 export function startFirmware(opts: FirmwareOptions): Firmware {
   const now = opts.now ?? (() => new Date());
   const { store, log } = opts;
@@ -76,18 +74,16 @@ export function startFirmware(opts: FirmwareOptions): Firmware {
   };
   const meter = new DownloadMeter();
   const images = createImageService({ images: store.firmwareImages, ca: opts.ca, dir, maxBytes: opts.maxImageBytes, manufacturerRoots: roots, now, log });
-  const inFlight = new Map<string, Promise<void>>();
-  let closed = false;
-  let running: Promise<void> | null = null;
-  let again = false;
-
+  // Declared before the loop's first pass, which runs at once; `loop` is set right after.
+  let loop: PollLoop | null = null;
+  const kick = (): void => loop?.kick();
   const send = (job: FirmwareJob): void => {
-    if (closed || inFlight.has(job.id) || !bus.isConnected(job.stationId)) return;
-    const p = flow
-      .send(job)
-      .catch((err: unknown) => log.error({ err, jobId: job.id, stationId: job.stationId }, 'firmware update send failed'))
-      .finally(() => inFlight.delete(job.id));
-    inFlight.set(job.id, p);
+    const work = loop?.work;
+    if (!work || work.closed || work.inFlight.has(job.id) || !bus.isConnected(job.stationId)) return;
+    work.start(
+      job.id,
+      flow.send(job).catch((err: unknown) => log.error({ err, jobId: job.id, stationId: job.stationId }, 'firmware update send failed')),
+    );
   };
   const flow = createJobFlow({
     jobs: store.firmwareJobs,
@@ -118,41 +114,21 @@ export function startFirmware(opts: FirmwareOptions): Firmware {
     kick();
   };
 
-  async function pass(): Promise<void> {
-    await flow.sweepOverdue();
-    await stepCampaigns(campaignDeps);
-    for (const job of await store.firmwareJobs.due(now(), 200)) send(job);
-    const generation = jobsGeneration;
-    const active = await store.firmwareJobs.anyActive();
-    if (generation === jobsGeneration) jobsMayBeActive = active;
-  }
-
-  function run(): Promise<void> {
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          await pass();
-        } catch (err) {
-          log.error({ err }, 'firmware pass failed');
-        }
-      } while (again && !closed);
-    })().finally(() => (running = null));
-    return running;
-  }
-  const kick = (): void => void run();
-  // Connections and boots come in storms: their passes are gathered, one per KICK_BATCH_MS.
-  let kickTimer: NodeJS.Timeout | null = null;
-  const kickSoon = (): void => {
-    kickTimer ??= setTimeout(() => {
-      kickTimer = null;
-      kick();
-    }, KICK_BATCH_MS);
-  };
+  // Connections and boots come in storms: their passes are gathered by the loop (kickSoon).
+  loop = startPollLoop({
+    name: 'firmware',
+    log,
+    pollIntervalMs: opts.tickMs ?? 2000,
+    async pass() {
+      await flow.sweepOverdue();
+      await stepCampaigns(campaignDeps);
+      for (const job of await store.firmwareJobs.due(now(), 200)) send(job);
+      const generation = jobsGeneration;
+      const active = await store.firmwareJobs.anyActive();
+      if (generation === jobsGeneration) jobsMayBeActive = active;
+    },
+  });
+  const passes = loop;
 
   const updates = createFirmwareUpdates({ store, imageService: images, now, log, kick: jobCreated });
   const publications = createPublications({
@@ -166,10 +142,6 @@ export function startFirmware(opts: FirmwareOptions): Firmware {
     now,
     log,
   });
-  const timer = setInterval(kick, opts.tickMs ?? 2000);
-  timer.unref();
-  kick();
-
   return {
     handlers: {
       FirmwareStatusNotification: handleFirmwareStatusNotification({
@@ -186,23 +158,14 @@ export function startFirmware(opts: FirmwareOptions): Firmware {
     onBoot: async (stationId, version, at) => {
       if (jobsMayBeActive) await flow.onBoot(stationId, version, at);
       // A booted station can take the update that waited for it.
-      kickSoon();
+      passes.kickSoon();
     },
     // A connection can only let a queued job go out: no pass when no job may be active.
     stationConnected: () => {
-      if (jobsMayBeActive) kickSoon();
+      if (jobsMayBeActive) passes.kickSoon();
     },
     registerHosting: (app) => registerFirmwareHosting(app, { images: store.firmwareImages, dir, meter, now, log }),
-    async tick() {
-      await run();
-      await Promise.all(inFlight.values());
-    },
-    async close() {
-      closed = true;
-      clearInterval(timer);
-      if (kickTimer) clearTimeout(kickTimer);
-      await running;
-      await Promise.all(inFlight.values());
-    },
+    tick: () => passes.tick(),
+    close: () => passes.close(),
   };
 }

@@ -1,8 +1,8 @@
 // The durable poll/wake loop shared by the jobs that work on stations from rows in the database
-// (the outbox of CSMS-initiated CALLs, certificate campaigns): a pass runs on a timer, at once when
-// kicked, and after a station connects; passes never overlap (a kick during a pass runs one more);
-// the work a pass starts is tracked by key, so tick() and close() can wait for it. State lives in
-// the database, so the loop itself holds nothing a restart would lose.
+// (the outbox of CSMS-initiated CALLs, certificate campaigns, firmware updates): a pass runs on a
+// timer, at once when kicked, and after stations connect; passes never overlap (a kick during a
+// pass runs one more); the work a pass starts is tracked by key, so tick() and close() can wait
+// for it. State lives in the database, so the loop itself holds nothing a restart would lose.
 import type { Logger } from '../log.js';
 
 /** What a pass sees of the loop: whether it is closing, and the work in flight. */
@@ -22,9 +22,10 @@ export interface PollLoopOptions {
   pass(work: LoopWork): Promise<void>;
   /**
    * Makes the pending work of stations that just connected due at once; returns how much pending
-   * work they have (a pass runs only when there is some).
+   * work they have (a pass runs only when there is some). Without it, connections are gathered
+   * for WAKE_BATCH_MS and followed by one pass.
    */
-  wakeStations(stationIds: readonly string[]): Promise<number>;
+  wakeStations?(stationIds: readonly string[]): Promise<number>;
   /** Runs once before the first pass (work a previous process left half done). */
   recover?(): Promise<unknown>;
   /** A settled piece of work frees a slot: run another pass at once. */
@@ -34,6 +35,10 @@ export interface PollLoopOptions {
 export interface PollLoop {
   /** Runs a pass now. */
   kick(): void;
+  /** Runs a pass within WAKE_BATCH_MS, one for all the calls of that time (events that come in storms). */
+  kickSoon(): void;
+  /** The work in flight, for starting work outside a pass (it is tracked and awaited the same way). */
+  readonly work: LoopWork;
   /** A station connected: its pending work becomes due at once. */
   stationConnected(stationId: string): void;
   /** One pass; resolves when the work it started has settled. */
@@ -94,8 +99,17 @@ export function startPollLoop(opts: PollLoopOptions): PollLoop {
   // woken stations have pending work: usually none do.
   const toWake = new Set<string>();
   let wakeTimer: NodeJS.Timeout | null = null;
+  let kickTimer: NodeJS.Timeout | null = null;
+  const kickSoon = (): void => {
+    if (closed) return;
+    kickTimer ??= setTimeout(() => {
+      kickTimer = null;
+      void run();
+    }, WAKE_BATCH_MS);
+  };
   const wakeNow = (ids: string[]): void => {
     if (closed || ids.length === 0) return;
+    if (!opts.wakeStations) return kickSoon();
     opts.wakeStations(ids).then(
       (pending) => {
         if (pending > 0) void run();
@@ -117,6 +131,8 @@ export function startPollLoop(opts: PollLoopOptions): PollLoop {
 
   return {
     kick: () => void run(),
+    kickSoon,
+    work,
     stationConnected(stationId) {
       if (wakeTimer) {
         toWake.add(stationId);
@@ -133,6 +149,7 @@ export function startPollLoop(opts: PollLoopOptions): PollLoop {
       closed = true;
       clearInterval(timer);
       if (wakeTimer) clearTimeout(wakeTimer);
+      if (kickTimer) clearTimeout(kickTimer);
       await running;
       await Promise.all(inFlight.values());
     },
