@@ -43,7 +43,14 @@ export function createCertificateTrust(load: () => Promise<TrustMaterial>, reloa
       material = load().then((m) => {
         const bySubject = new Map<string, PathCertificate[]>();
         for (const der of [...m.intermediates, ...m.anchors]) {
-          const c = parsePathCertificate(der);
+          // A certificate path validation cannot read could never complete a path: it is left out
+          // rather than failing every validation (an unreadable anchor still fails in validatePath).
+          let c: PathCertificate;
+          try {
+            c = parsePathCertificate(der);
+          } catch {
+            continue;
+          }
           const list = bySubject.get(c.subject.key) ?? [];
           list.push(c);
           bySubject.set(c.subject.key, list);
