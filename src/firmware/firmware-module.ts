@@ -8,7 +8,7 @@ import type { CaService } from '../ca/ca-service.js';
 import type { CallHandler } from '../ocpp/handler.js';
 import type { Logger } from '../log.js';
 import type { StationBus } from '../ocpp/station-bus.js';
-import { startPollLoop, type PollLoop } from '../jobs/poll-loop.js';
+import { startPollLoop, type LoopWork } from '../jobs/poll-loop.js';
 import type { FirmwareJob } from '../store/firmware-jobs.js';
 import type { Store } from '../store/store.js';
 import { handleFirmwareStatusNotification } from '../csms/l-firmware/firmware-status-notification.js';
@@ -74,17 +74,16 @@ export function startFirmware(opts: FirmwareOptions): Firmware {
   };
   const meter = new DownloadMeter();
   const images = createImageService({ images: store.firmwareImages, ca: opts.ca, dir, maxBytes: opts.maxImageBytes, manufacturerRoots: roots, now, log });
-  // Declared before the loop's first pass, which runs at once; `loop` is set right after.
-  let loop: PollLoop | null = null;
-  const kick = (): void => loop?.kick();
-  const send = (job: FirmwareJob): void => {
-    const work = loop?.work;
-    if (!work || work.closed || work.inFlight.has(job.id) || !bus.isConnected(job.stationId)) return;
+  // Sends run as work of the pass loop, so that tick() and close() wait for them.
+  const send = (work: LoopWork, job: FirmwareJob): void => {
+    if (work.closed || work.inFlight.has(job.id) || !bus.isConnected(job.stationId)) return;
     work.start(
       job.id,
       flow.send(job).catch((err: unknown) => log.error({ err, jobId: job.id, stationId: job.stationId }, 'firmware update send failed')),
     );
   };
+  // Used only after startPollLoop below has returned (job callbacks, the API).
+  const kick = (): void => loop.kick();
   const flow = createJobFlow({
     jobs: store.firmwareJobs,
     images: store.firmwareImages,
@@ -101,7 +100,7 @@ export function startFirmware(opts: FirmwareOptions): Firmware {
       if (job.campaignId) kick();
     },
   });
-  const campaignDeps = { campaigns: store.firmwareCampaigns, jobs: store.firmwareJobs, bus, now, log, launched: (jobs: FirmwareJob[]) => jobs.forEach(send) };
+  const campaignDeps = { campaigns: store.firmwareCampaigns, jobs: store.firmwareJobs, bus, now, log };
 
   // Whether any job may be waiting for a station's reboot: a boot is checked against the jobs only
   // then, so that a reconnect storm of stations with no update in progress costs no look-ups. Set
@@ -115,20 +114,19 @@ export function startFirmware(opts: FirmwareOptions): Firmware {
   };
 
   // Connections and boots come in storms: their passes are gathered by the loop (kickSoon).
-  loop = startPollLoop({
+  const loop = startPollLoop({
     name: 'firmware',
     log,
     pollIntervalMs: opts.tickMs ?? 2000,
-    async pass() {
+    async pass(work) {
       await flow.sweepOverdue();
-      await stepCampaigns(campaignDeps);
-      for (const job of await store.firmwareJobs.due(now(), 200)) send(job);
+      await stepCampaigns({ ...campaignDeps, launched: (jobs) => jobs.forEach((job) => send(work, job)) });
+      for (const job of await store.firmwareJobs.due(now(), 200)) send(work, job);
       const generation = jobsGeneration;
       const active = await store.firmwareJobs.anyActive();
       if (generation === jobsGeneration) jobsMayBeActive = active;
     },
   });
-  const passes = loop;
 
   const updates = createFirmwareUpdates({ store, imageService: images, now, log, kick: jobCreated });
   const publications = createPublications({
@@ -158,14 +156,14 @@ export function startFirmware(opts: FirmwareOptions): Firmware {
     onBoot: async (stationId, version, at) => {
       if (jobsMayBeActive) await flow.onBoot(stationId, version, at);
       // A booted station can take the update that waited for it.
-      passes.kickSoon();
+      loop.kickSoon();
     },
     // A connection can only let a queued job go out: no pass when no job may be active.
     stationConnected: () => {
-      if (jobsMayBeActive) passes.kickSoon();
+      if (jobsMayBeActive) loop.kickSoon();
     },
     registerHosting: (app) => registerFirmwareHosting(app, { images: store.firmwareImages, dir, meter, now, log }),
-    tick: () => passes.tick(),
-    close: () => passes.close(),
+    tick: () => loop.tick(),
+    close: () => loop.close(),
   };
 }
