@@ -32,6 +32,15 @@ describe('migrations', () => {
     assert.deepEqual((await migrate(db)).applied, []);
   });
 
+  it('leaves no GIN index with a pending list (the embedded database never vacuums it away)', async () => {
+    const { rows } = await db.query<{ name: string; options: string[] | null }>(
+      `SELECT c.relname AS name, c.reloptions AS options FROM pg_class c JOIN pg_am am ON am.oid = c.relam
+        WHERE am.amname = 'gin' AND c.relnamespace = current_schema()::regnamespace ORDER BY 1`,
+    );
+    assert.ok(rows.length >= 2, 'the schema has GIN indexes');
+    for (const r of rows) assert.ok(r.options?.includes('fastupdate=off'), `${r.name}: ${JSON.stringify(r.options)}`);
+  });
+
   it('refuses a database whose schema is newer than this build', async () => {
     await assert.rejects(migrate(db, readMigrations().slice(0, 0)), (e: unknown) => e instanceof StoreError && e.code === 'STORE_MIGRATION');
   });
