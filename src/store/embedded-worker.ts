@@ -2,7 +2,7 @@
 // socket, so that database work uses the second core instead of the OCPP event loop.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { serveEmbeddedDatabase } from './embedded-socket-server.js';
 
 export interface EmbeddedWorkerData {
   pgdata: string;
@@ -24,12 +24,11 @@ async function run(): Promise<void> {
   }
   // The pool holds one connection; the server admits a few so that a replacement can connect
   // while a dropped one is still being detached (otherwise it is refused and a query fails).
-  const server = new PGLiteSocketServer({ db: lite, path: socketPath, maxConnections: 4 });
-  await server.start();
+  const server = await serveEmbeddedDatabase(lite, socketPath, { maxConnections: 4 });
   port.on('message', (msg: { type: 'stop' }) => {
     if (msg.type !== 'stop') return;
     void (async () => {
-      await server.stop();
+      await server.close();
       await lite.close();
       port.postMessage({ type: 'stopped' } satisfies EmbeddedWorkerMessage);
     })();
