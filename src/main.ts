@@ -42,6 +42,7 @@ import { kekSource } from './ca/kek-source.js';
 import { REVOCATION_CHANNEL, REVOCATION_ORIGIN } from './ca/revoke-certificate.js';
 import { caOcspSource } from './ca/ocsp-source.js';
 import { startCaMaintenance } from './jobs/ca-maintenance.js';
+import { startEmbeddedVacuum } from './jobs/embedded-vacuum.js';
 import { createOcspResponder, type OcspResponder } from './ocsp/responder.js';
 import { registerOcspRoutes } from './ocsp/routes.js';
 import { estTrustAnchors } from './est/est-config.js';
@@ -129,6 +130,11 @@ export async function startCsms(config: Config, options: StartOptions = {}): Pro
     const migrated = await migrate(db);
     if (migrated.applied.length > 0) log.info({ applied: migrated.applied }, 'database migrated');
     const store = createStore(db);
+    // PGlite launches no autovacuum: ours, from the first minute on.
+    if (db.mode === 'embedded') {
+      const vacuum = startEmbeddedVacuum({ db, log });
+      cleanup.unshift(() => vacuum.stop());
+    }
     // A previous process may have died with stations marked connected.
     await store.stations.markAllDisconnected(new Date());
 
