@@ -31,7 +31,11 @@ const SYNC_THEN_ROLLBACK = Buffer.concat([Buffer.from([0x53, 0, 0, 0, 4]), simpl
 interface Connection {
   socket: Socket;
   started: boolean;
-  pending: Buffer | null;
+  /** Bytes of an incomplete message, kept as they came until `needed` bytes are there (no concat per read). */
+  pending: Buffer[];
+  pendingBytes: number;
+  /** Bytes the incomplete message needs in all (0: its length is not readable yet). */
+  needed: number;
   /** Terminate was received; nothing after it is read. */
   terminated: boolean;
   closed: boolean;
@@ -107,7 +111,13 @@ export async function serveEmbeddedDatabase(lite: PGlite, socketPath: string, op
 
   // Splits what has arrived into complete messages; queues them (one work item per read).
   function receive(conn: Connection, chunk: Buffer): void {
-    const buf = conn.pending ? Buffer.concat([conn.pending, chunk]) : chunk;
+    conn.pending.push(chunk);
+    conn.pendingBytes += chunk.length;
+    if (conn.pendingBytes < conn.needed) return;
+    const buf = conn.pending.length === 1 ? chunk : Buffer.concat(conn.pending, conn.pendingBytes);
+    conn.pending = [];
+    conn.pendingBytes = 0;
+    conn.needed = 0;
     let start = 0;
     let end = 0;
     let terminate = false;
@@ -133,7 +143,10 @@ export async function serveEmbeddedDatabase(lite: PGlite, socketPath: string, op
       if (buf.length - end < 5) break;
       const length = buf.readInt32BE(end + 1);
       if (length < 4 || length > MAX_MESSAGE) return refuse(conn, '08P01', `invalid message length ${length}`);
-      if (buf.length - end < length + 1) break;
+      if (buf.length - end < length + 1) {
+        conn.needed = length + 1;
+        break;
+      }
       if (buf[end] === TERMINATE) {
         terminate = true;
         break;
@@ -142,7 +155,10 @@ export async function serveEmbeddedDatabase(lite: PGlite, socketPath: string, op
     }
     if (end > start || terminate) queue.push({ conn, bytes: buf.subarray(start, end), thenEnd: terminate });
     // After Terminate nothing more is read; a partial message waits for the rest of its bytes.
-    conn.pending = !terminate && end < buf.length ? Buffer.from(buf.subarray(end)) : null;
+    if (!terminate && end < buf.length) {
+      conn.pending = [buf.subarray(end)];
+      conn.pendingBytes = buf.length - end;
+    } else conn.needed = 0;
     if (terminate) conn.terminated = true;
     void drain();
   }
@@ -153,7 +169,7 @@ export async function serveEmbeddedDatabase(lite: PGlite, socketPath: string, op
   }
 
   const server: Server = createServer((socket) => {
-    const conn: Connection = { socket, started: false, pending: null, terminated: false, closed: false };
+    const conn: Connection = { socket, started: false, pending: [], pendingBytes: 0, needed: 0, terminated: false, closed: false };
     if (connections.size >= options.maxConnections) {
       socket.end(errorResponse('53300', `too many connections (at most ${options.maxConnections})`));
       return;

@@ -114,6 +114,14 @@ describe('embedded socket server', { timeout: 15_000 }, () => {
     assert.equal((await p.query('SELECT count(*)::int AS n FROM t')).rows[0].n, 5);
   });
 
+  it('takes a statement of several MiB, which arrives over many reads', async () => {
+    const p = poolOf();
+    const big = 'x'.repeat(6 * 1024 * 1024);
+    await p.query('INSERT INTO t (id, v) VALUES ($1, $2)', [50, big]);
+    assert.equal((await p.query<{ n: number }>('SELECT length(v) AS n FROM t WHERE id = 50')).rows[0]?.n, big.length);
+    await p.query('DELETE FROM t WHERE id = 50');
+  });
+
   it('serves the connection inside a transaction until it commits; the others wait', async () => {
     const a = await poolOf().connect();
     const b = poolOf();
