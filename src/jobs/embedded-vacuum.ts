@@ -11,7 +11,6 @@ import type { Db } from '../store/db.js';
 import type { Logger } from '../log.js';
 
 export interface TableActivity {
-  name: string;
   /** pg_class.reltuples (-1 before the first VACUUM / ANALYZE: taken as 0). */
   tuples: number;
   dead: number;
@@ -49,20 +48,26 @@ export interface EmbeddedVacuumDeps {
   intervalMs?: number;
 }
 
+export interface MaintenanceDone {
+  table: string;
+  action: Exclude<Maintenance, null>;
+  ms: number;
+}
+
 export interface EmbeddedVacuum {
   /** One pass now (tests, and the first minute); resolves with what was done. */
-  runOnce(): Promise<{ table: string; action: Exclude<Maintenance, null>; ms: number }[]>;
+  runOnce(): Promise<MaintenanceDone[]>;
   stop(): Promise<void>;
 }
 
 const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 export function startEmbeddedVacuum(deps: EmbeddedVacuumDeps): EmbeddedVacuum {
-  let running: ReturnType<EmbeddedVacuum['runOnce']> | null = null;
+  let running: Promise<MaintenanceDone[]> | null = null;
   let stopped = false;
 
-  async function pass(): ReturnType<EmbeddedVacuum['runOnce']> {
-    const done: Awaited<ReturnType<EmbeddedVacuum['runOnce']>> = [];
+  async function pass(): Promise<MaintenanceDone[]> {
+    const done: MaintenanceDone[] = [];
     const { rows } = await deps.db.query<{ name: string; tuples: number; dead: string; inserted: string; modified: string; xid_age: number }>(
       `SELECT s.relname AS name, c.reltuples::float8 AS tuples, s.n_dead_tup AS dead, s.n_ins_since_vacuum AS inserted,
               s.n_mod_since_analyze AS modified, age(c.relfrozenxid) AS xid_age
@@ -72,7 +77,7 @@ export function startEmbeddedVacuum(deps: EmbeddedVacuumDeps): EmbeddedVacuum {
     );
     for (const r of rows) {
       if (stopped) break;
-      const action = maintenanceFor({ name: r.name, tuples: r.tuples, dead: Number(r.dead), insertedSinceVacuum: Number(r.inserted), modifiedSinceAnalyze: Number(r.modified), xidAge: r.xid_age });
+      const action = maintenanceFor({ tuples: r.tuples, dead: Number(r.dead), insertedSinceVacuum: Number(r.inserted), modifiedSinceAnalyze: Number(r.modified), xidAge: r.xid_age });
       if (!action) continue;
       const started = performance.now();
       try {

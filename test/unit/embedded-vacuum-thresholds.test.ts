@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { maintenanceFor, type TableActivity } from '../../src/jobs/embedded-vacuum.js';
 
-const quiet: TableActivity = { name: 't', tuples: 10_000, dead: 0, insertedSinceVacuum: 0, modifiedSinceAnalyze: 0, xidAge: 1_000 };
+const quiet: TableActivity = { tuples: 10_000, dead: 0, insertedSinceVacuum: 0, modifiedSinceAnalyze: 0, xidAge: 1_000 };
 
 describe('embedded vacuum thresholds', () => {
   const cases: [string, Partial<TableActivity>, ReturnType<typeof maintenanceFor>][] = [
