@@ -232,6 +232,8 @@ let recordStart = 0;
 let recordCount = 0;
 let recordErrors = 0;
 let latency: RecordableHistogram = createHistogram();
+/** Every recorded round of this process so far, merged. */
+const allRounds: RecordableHistogram = createHistogram();
 const HB_HEAD = '[2,"';
 const HB_TAIL = '","Heartbeat",{}]';
 
@@ -336,7 +338,8 @@ serveParent(
     'busy-record-stop'() {
       recording = false;
       const elapsedMs = performance.now() - recordStart;
-      return { elapsedMs, roundTrips: recordCount, errors: recordErrors, perSecond: recordCount / (elapsedMs / 1000), latency: histFigures(latency) };
+      allRounds.add(latency);
+      return { elapsedMs, roundTrips: recordCount, errors: recordErrors, perSecond: recordCount / (elapsedMs / 1000), latency: histFigures(latency), allRounds: histFigures(allRounds) };
     },
     async 'busy-stop'() {
       busyRunning = false;

@@ -46,6 +46,27 @@ export interface Hist {
   mean: number;
 }
 
+/** Heartbeat figures of one round, or of all rounds pooled. */
+export interface HeartbeatFigures {
+  stations: number;
+  roundTrips: number;
+  perSecond: number;
+  elapsedMs: number;
+  errors: number;
+  latencyMs: Hist;
+}
+
+/** One measured heartbeat round of one target. */
+export interface BusyRound extends HeartbeatFigures {
+  index: number;
+  startedAt: string;
+  wallMs: number;
+  serverCpuMs: number;
+  clientCpuMs: number;
+  otherCpuMs: number | null;
+  eld: Eld;
+}
+
 export interface TargetResult {
   target: TargetName;
   stationsRequested: number;
@@ -68,18 +89,15 @@ export interface TargetResult {
     extrapolated100kMiB: number;
     heap?: HeapSummary;
   };
-  busy?: {
-    stations: number;
-    roundTrips: number;
-    perSecond: number;
-    elapsedMs: number;
-    errors: number;
-    latencyMs: Hist;
+  /** All heartbeat rounds pooled: round trips over their total time, latencies merged. */
+  busy?: HeartbeatFigures & {
     serverCpuPct: number;
     clientCpuPct: number;
     /** CPU used meanwhile by everything else on the machine (% of one core). */
     otherCpuPct: number | null;
+    /** The event loop of the round with the highest p99. */
     eld: Eld;
+    rounds: BusyRound[];
     profile?: ProfileSummary;
   };
   restart?: {
@@ -128,6 +146,13 @@ export function verdicts(r: Report['results'], stations: number): Report['verdic
   };
 }
 
+/** CSMS round trips/s over the echo's, round i against round i (the rounds alternate). */
+export function roundRatios(r: Report['results']): number[] {
+  const c = r.csms?.busy?.rounds ?? [];
+  const e = r.echo?.busy?.rounds ?? [];
+  return c.slice(0, e.length).map((x, i) => round(x.perSecond / e[i]!.perSecond, 3));
+}
+
 export function printReport(report: Report, aborted = false): void {
   const cols: TargetName[] = (['csms', 'echo'] as const).filter((t) => report.results[t]);
   const get = (t: TargetName): TargetResult | undefined => report.results[t];
@@ -167,8 +192,10 @@ export function printReport(report: Report, aborted = false): void {
   rows.push([`3. heartbeats`, ...cols.map(() => ''), '']);
   row('  busy stations', (r) => r.busy?.stations);
   row('  round trips/s', (r) => r.busy?.perSecond, verdict('throughputVsEcho'));
+  row('    by round', (r) => r.busy?.rounds.map((x) => x.perSecond).join(' / '));
   row('  latency p50 (ms)', (r) => r.busy?.latencyMs.p50);
   row('  latency p99 (ms)', (r) => r.busy?.latencyMs.p99, verdict('heartbeatP99Ms'));
+  row('    by round', (r) => r.busy?.rounds.map((x) => x.latencyMs.p99).join(' / '));
   row('  latency p99.9 / max (ms)', (r) => (r.busy ? `${r.busy.latencyMs.p999} / ${r.busy.latencyMs.max}` : undefined));
   row('  CALLERRORs', (r) => r.busy?.errors);
   row('  server CPU (% of a core)', (r) => pct(r.busy?.serverCpuPct));
@@ -198,11 +225,13 @@ export function printReport(report: Report, aborted = false): void {
   out.push(`OCPP benchmark ${report.timestamp}${aborted ? ' (ABORTED: partial)' : ''}`);
   out.push(`machine: ${String(m.cpuModel)}, ${String(m.cores)} cores, ${String(m.memoryGiB)} GiB, node ${String(m.node)}, open files ${String(m.fdLimitSoft)}/${String(m.fdLimitHard)}, load average at start ${String(m.loadAverageAtStart)}`);
   const p = report.params;
-  out.push(`params: ${String(p.stations)} stations, ${String(p.busy)} busy for ${String(p.durationS)} s (+${String(p.warmupS)} s warm-up), ${String(p.clients)} client process(es), deflate offered: ${String(p.deflate)}, payloads recorded: ${String(p.recordPayloads)}, database: ${String(p.database)}`);
+  out.push(`params: ${String(p.stations)} stations, ${String(p.busy)} busy in ${String(p.rounds)} round(s) of ${String(p.durationS)} s (+${String(p.warmupS)} s warm-up) per target, ${String(p.clients)} client process(es) per target, deflate offered: ${String(p.deflate)}, payloads recorded: ${String(p.recordPayloads)}, database: ${String(p.database)}`);
   out.push('');
   out.push(line(header));
   out.push(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) out.push(line(r));
+  const pairs = roundRatios(report.results);
+  if (pairs.length > 0) out.push('', `CSMS / echo round trips/s, round by round: ${pairs.map((x) => x.toFixed(2)).join(' / ')}`);
   for (const t of cols) {
     for (const [phase, prof] of [['heartbeat', get(t)?.busy?.profile], ['restart', get(t)?.restart?.profile]] as const) {
       if (!prof) continue;
