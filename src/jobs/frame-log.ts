@@ -1,5 +1,5 @@
 // The frame log writer: frames are appended to per-station byte buffers as they pass (no object
-// per frame, nothing on the JavaScript heap) and written every 200 ms as one chunk row per station
+// per frame, nothing on the JavaScript heap, a received frame's bytes copied as they arrived) and written every 200 ms as one chunk row per station
 // (a busy station's buffer is sealed as a chunk of its own whenever it reaches 32 KiB, so no row,
 // and no statement, grows without bound). Bounded: when the database falls behind, new frames are
 // dropped and counted instead of growing memory.
@@ -10,7 +10,8 @@ import type { DeflateFrames } from './frame-deflater.js';
 import type { FrameChunk, FrameRepo } from '../store/frames.js';
 
 export interface FrameLog {
-  record: (stationId: string, direction: 'in' | 'out', messageType: number | null, action: string | null, messageId: string | null, outcome: string, payload: string | null, atMs: number) => void;
+  /** A payload is the frame's text, or its UTF-8 bytes as received; null when not recorded. */
+  record: (stationId: string, direction: 'in' | 'out', messageType: number | null, action: string | null, messageId: string | null, outcome: string, payload: string | Uint8Array | null, atMs: number) => void;
   flush(): Promise<void>;
   close(): Promise<void>;
 }

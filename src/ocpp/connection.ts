@@ -22,7 +22,8 @@ export interface ConnectionDeps {
   /** What a station's answer to a CSMS CALL lets it send before it is Accepted (B02.FR.09). */
   permitAfterAnswer: (action: string, request: unknown, response: unknown) => { action: string; once: boolean } | null;
   permitTtlMs: number;
-  recordFrame: (stationId: string, direction: 'in' | 'out', messageType: number | null, action: string | null, messageId: string | null, outcome: string, payload: string | null, atMs: number) => void;
+  /** payload: the frame's text, or its bytes as received (null when payloads are not recorded). */
+  recordFrame: (stationId: string, direction: 'in' | 'out', messageType: number | null, action: string | null, messageId: string | null, outcome: string, payload: string | Uint8Array | null, atMs: number) => void;
   seen: (stationId: string, at: Date) => void;
   metrics: Metrics;
   log: Logger;
@@ -115,55 +116,55 @@ export class StationConnection {
     if (this.ws.bufferedAmount > this.deps.maxBufferedBytes) this.dropSlowConsumer();
   }
 
-  private record(direction: 'in' | 'out', messageType: number | null, action: string | null, messageId: string | null, outcome: string, text: string, at: Date): void {
+  /** `frame`: the text sent, or the bytes received. */
+  private record(direction: 'in' | 'out', messageType: number | null, action: string | null, messageId: string | null, outcome: string, frame: string | Buffer, at: Date): void {
     // Label values come from bounded sets only: a station chooses unknown action names and
     // CALLERROR codes freely, and each distinct label value is a new time series.
     const actionLabel = action !== null && this.deps.validator.hasAction(action) ? action : 'unknown';
     const outcomeLabel = outcome === 'ok' || WIRE_CODES.has(outcome) || LOCAL_OUTCOMES.has(outcome) ? outcome : 'other';
     this.deps.metrics.frames.add(direction, actionLabel, outcomeLabel);
-    this.deps.recordFrame(this.stationId, direction, messageType, action, messageId, outcome, this.deps.recordPayloads ? text : null, at.getTime());
+    this.deps.recordFrame(this.stationId, direction, messageType, action, messageId, outcome, this.deps.recordPayloads ? frame : null, at.getTime());
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     this.alive = true;
     const at = this.deps.now();
     this.deps.seen(this.stationId, at);
-    const text = data.toString('utf8');
     if (isBinary) {
       // OCPP-J uses text frames only (Part 4 §4.1).
-      this.record('in', null, null, null, 'RpcFrameworkError', text, at);
+      this.record('in', null, null, null, 'RpcFrameworkError', data, at);
       this.sendError('-1', 'RpcFrameworkError', 'binary frames are not OCPP-J', null);
       return;
     }
-    const parsed = parseFrame(text);
+    const parsed = parseFrame(data.toString('utf8'));
     if (!parsed.ok) {
       const f = parsed.failure;
-      this.record('in', f.messageType, f.action, f.messageId, f.error, text, at);
+      this.record('in', f.messageType, f.action, f.messageId, f.error, data, at);
       this.deps.log.debug({ stationId: this.stationId, error: f.error, description: f.description }, 'bad frame');
       if (f.reply) this.sendError(f.messageId, f.error, f.description, f.action);
       return;
     }
     const frame = parsed.frame;
-    if (frame.type === MSG_CALL) this.onCall(frame, text, at);
-    else this.onAnswer(frame, text, at);
+    if (frame.type === MSG_CALL) this.onCall(frame, data, at);
+    else this.onAnswer(frame, data, at);
   }
 
-  private onCall(frame: Extract<Frame, { type: 2 }>, text: string, at: Date): void {
+  private onCall(frame: Extract<Frame, { type: 2 }>, raw: Buffer, at: Date): void {
     const { messageId, action, payload } = frame;
     const { validator } = this.deps;
     // Part 4 §4.3: unknown action -> NotImplemented; a known action the CSMS never receives -> NotSupported.
-    if (!validator.hasAction(action)) return this.rejectCall(frame, text, at, 'NotImplemented', `action ${action} is not an OCPP 2.0.1 action`);
+    if (!validator.hasAction(action)) return this.rejectCall(frame, raw, at, 'NotImplemented', `action ${action} is not an OCPP 2.0.1 action`);
     const handler = this.deps.route(action);
-    if (handler === undefined) return this.rejectCall(frame, text, at, 'NotSupported', `${action} is not sent by a charging station`);
+    if (handler === undefined) return this.rejectCall(frame, raw, at, 'NotSupported', `${action} is not sent by a charging station`);
     const violation = validator.validate(action, 'request', payload);
-    if (violation) return this.rejectCall(frame, text, at, violation.code, violation.description, { errors: violation.details });
+    if (violation) return this.rejectCall(frame, raw, at, violation.code, violation.description, { errors: violation.details });
     if (this.session.registrationStatus !== 'Accepted' && !this.deps.allowedBeforeAccepted.has(action) && !this.usePermit(action)) {
       // OCPP 2.0.1 B02.FR.09: until its boot is Accepted a station may send only BootNotification
       // and what the CSMS triggered.
-      return this.rejectCall(frame, text, at, 'SecurityError', `${action} is not allowed before the station is Accepted`);
+      return this.rejectCall(frame, raw, at, 'SecurityError', `${action} is not allowed before the station is Accepted`);
     }
-    if (handler === null) return this.rejectCall(frame, text, at, 'NotImplemented', `${action} is not implemented yet`);
-    this.record('in', MSG_CALL, action, messageId, 'ok', text, at);
+    if (handler === null) return this.rejectCall(frame, raw, at, 'NotImplemented', `${action} is not implemented yet`);
+    this.record('in', MSG_CALL, action, messageId, 'ok', raw, at);
 
     let result: object | Promise<object>;
     try {
@@ -200,8 +201,8 @@ export class StationConnection {
     this.send(out);
   }
 
-  private rejectCall(frame: Extract<Frame, { type: 2 }>, text: string, at: Date, code: OcppErrorCode, description: string, details: Record<string, unknown> = {}): void {
-    this.record('in', MSG_CALL, frame.action, frame.messageId, code, text, at);
+  private rejectCall(frame: Extract<Frame, { type: 2 }>, raw: Buffer, at: Date, code: OcppErrorCode, description: string, details: Record<string, unknown> = {}): void {
+    this.record('in', MSG_CALL, frame.action, frame.messageId, code, raw, at);
     this.sendError(frame.messageId, code, description, frame.action, details);
   }
 
@@ -211,28 +212,28 @@ export class StationConnection {
     this.send(out);
   }
 
-  private onAnswer(frame: Exclude<Frame, { type: 2 }>, text: string, at: Date): void {
+  private onAnswer(frame: Exclude<Frame, { type: 2 }>, raw: Buffer, at: Date): void {
     const call = this.calls.take(frame.messageId);
     if (!call) {
       // Never answer a CALLRESULT/CALLERROR (Part 4 §4.2); an unmatched one is only logged.
-      this.record('in', frame.type, null, frame.messageId, 'UnmatchedMessageId', text, at);
+      this.record('in', frame.type, null, frame.messageId, 'UnmatchedMessageId', raw, at);
       this.deps.log.debug({ stationId: this.stationId, messageId: frame.messageId }, 'answer to no outstanding CALL');
       return;
     }
     if (frame.type === MSG_CALLERROR) {
-      this.record('in', MSG_CALLERROR, call.action, frame.messageId, frame.errorCode, text, at);
+      this.record('in', MSG_CALLERROR, call.action, frame.messageId, frame.errorCode, raw, at);
       this.observeCall(call, 'callerror');
       call.resolve({ kind: 'error', errorCode: frame.errorCode, errorDescription: frame.errorDescription, errorDetails: frame.errorDetails });
       return;
     }
     const violation = this.deps.validator.validate(call.action as Ocpp201Action, 'response', frame.payload);
     if (violation) {
-      this.record('in', MSG_CALLRESULT, call.action, frame.messageId, violation.code, text, at);
+      this.record('in', MSG_CALLRESULT, call.action, frame.messageId, violation.code, raw, at);
       this.observeCall(call, 'invalid');
       call.reject(new OcppRpcError('InvalidResponse', `the station's ${call.action} response is invalid: ${violation.description}`, { violation }));
       return;
     }
-    this.record('in', MSG_CALLRESULT, call.action, frame.messageId, 'ok', text, at);
+    this.record('in', MSG_CALLRESULT, call.action, frame.messageId, 'ok', raw, at);
     this.observeCall(call, 'result');
     if (this.session.registrationStatus !== 'Accepted') this.grantPermit(call, frame.payload);
     call.resolve({ kind: 'result', payload: frame.payload });

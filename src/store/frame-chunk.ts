@@ -1,20 +1,23 @@
-// The frame log's chunk format: per frame, one line of JSON metadata, then the payload verbatim
-// (its length is in the metadata, so it is never escaped again):
-//   ["i"|"o", messageType, action, messageId, outcome, atMs, payloadLength]\n<payload>
-// payloadLength counts UTF-16 code units of the payload as decoded from the chunk's UTF-8 bytes;
-// it is -1 when the payload is not recorded.
+// The frame log's chunk format (format 2): one version byte, then per frame, little-endian:
+//   u8  flags: bit 0 outgoing, bit 1 payload recorded
+//   f64 time: milliseconds since the chunk's previous frame (the first frame: since the epoch),
+//       which deflates far better than absolute times; f64 messageType (NaN: none)
+//   action, messageId, outcome: u32 byte length (0xFFFFFFFF: none), then UTF-8
+//   payload, when recorded: u32 byte length, then the frame's UTF-8 bytes
+// Binary, so nothing is escaped or re-encoded on the way in: a received frame's bytes are copied
+// as they arrived, and short ASCII strings are copied by a loop without a call into the runtime.
+// Rows written before carry format 1 (frame-chunk-v1.ts), whose first byte is always '['.
 import { deflateRawSync, type ZlibOptions } from 'node:zlib';
+import { decodeChunkV1 } from './frame-chunk-v1.js';
 import type { FrameRecord } from './frames.js';
-import { pgText } from './text.js';
 
-function frameMeta(direction: 'in' | 'out', messageType: number | null, action: string | null, messageId: string | null, outcome: string, payloadLength: number, atMs: number): string {
-  return JSON.stringify([direction === 'in' ? 'i' : 'o', messageType, action, messageId, outcome, atMs, payloadLength]);
-}
-
-export function encodeFrame(direction: 'in' | 'out', messageType: number | null, action: string | null, messageId: string | null, outcome: string, payload: string | null, atMs: number): string {
-  const body = payload === null ? '' : pgText(payload);
-  return `${frameMeta(direction, messageType, action, messageId, outcome, payload === null ? -1 : body.length, atMs)}\n${body}`;
-}
+export const FRAME_CHUNK_FORMAT = 2;
+const OUTGOING = 1;
+const HAS_PAYLOAD = 2;
+const HEADER_BYTES = 17;
+const NONE = 0xffffffff;
+/** Strings of at most this many UTF-16 code units are copied by a JavaScript loop when ASCII. */
+const SHORT_STRING = 512;
 
 /**
  * Chunks are stored deflated (raw deflate), level 1 with a 4 KiB window and a small hash: frames
@@ -31,20 +34,22 @@ export function deflateFrames(bodies: readonly Buffer[]): Buffer[] {
 const INITIAL_BYTES = 1024;
 
 /**
- * One station's frames, encoded as above straight into UTF-8 bytes outside the JavaScript heap.
- * Frames wait up to a flush interval before they are written; kept as strings they outlived
+ * One station's frames, encoded as above straight into bytes outside the JavaScript heap. Frames
+ * wait up to a flush interval before they are written; kept as strings they outlived
  * young-generation collections and were promoted, and a busy CSMS spent a tenth of its event loop
  * collecting them.
  */
 export class FrameBuffer {
   private bytes: Buffer;
-  private used = 0;
+  private used = 1;
+  private previousAtMs = 0;
   count = 0;
   firstAtMs: number;
   lastAtMs: number;
 
   constructor(atMs: number) {
     this.bytes = Buffer.allocUnsafe(INITIAL_BYTES);
+    this.bytes[0] = FRAME_CHUNK_FORMAT;
     this.firstAtMs = atMs;
     this.lastAtMs = atMs;
   }
@@ -53,16 +58,20 @@ export class FrameBuffer {
     return this.used;
   }
 
-  append(direction: 'in' | 'out', messageType: number | null, action: string | null, messageId: string | null, outcome: string, payload: string | null, atMs: number): void {
-    const body = payload === null ? '' : pgText(payload);
-    const meta = frameMeta(direction, messageType, action, messageId, outcome, payload === null ? -1 : body.length, atMs);
-    // A UTF-16 code unit takes at most 3 bytes; the exact size is computed only when that bound
-    // does not fit.
-    const bound = (meta.length + 1 + body.length) * 3;
-    if (this.used + bound > this.bytes.length) this.reserve(Buffer.byteLength(meta) + 1 + Buffer.byteLength(body));
-    this.used += this.bytes.write(meta, this.used);
-    this.bytes[this.used++] = 0x0a;
-    this.used += this.bytes.write(body, this.used);
+  /** A payload is the frame's text, or its UTF-8 bytes as received. */
+  append(direction: 'in' | 'out', messageType: number | null, action: string | null, messageId: string | null, outcome: string, payload: string | Uint8Array | null, atMs: number): void {
+    this.reserve(HEADER_BYTES);
+    const b = this.bytes;
+    b[this.used] = (direction === 'out' ? OUTGOING : 0) | (payload === null ? 0 : HAS_PAYLOAD);
+    b.writeDoubleLE(atMs - this.previousAtMs, this.used + 1);
+    this.previousAtMs = atMs;
+    b.writeDoubleLE(messageType ?? Number.NaN, this.used + 9);
+    this.used += HEADER_BYTES;
+    this.putString(action);
+    this.putString(messageId);
+    this.putString(outcome);
+    if (typeof payload === 'string') this.putString(payload);
+    else if (payload !== null) this.putBytes(payload);
     this.count++;
     if (atMs > this.lastAtMs) this.lastAtMs = atMs;
     if (atMs < this.firstAtMs) this.firstAtMs = atMs;
@@ -73,6 +82,38 @@ export class FrameBuffer {
     return this.bytes.subarray(0, this.used);
   }
 
+  private putBytes(value: Uint8Array): void {
+    this.reserve(4 + value.length);
+    this.bytes.writeUInt32LE(value.length, this.used);
+    this.bytes.set(value, this.used + 4);
+    this.used += 4 + value.length;
+  }
+
+  private putString(value: string | null): void {
+    if (value === null) {
+      this.reserve(4);
+      this.bytes.writeUInt32LE(NONE, this.used);
+      this.used += 4;
+      return;
+    }
+    const n = value.length;
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8.
+    this.reserve(4 + n * 3);
+    const b = this.bytes;
+    const at = this.used + 4;
+    let length = 0;
+    if (n <= SHORT_STRING) {
+      while (length < n) {
+        const c = value.charCodeAt(length);
+        if (c > 0x7f) break;
+        b[at + length++] = c;
+      }
+    }
+    if (length < n) length = b.write(value, at, 'utf8');
+    b.writeUInt32LE(length, this.used);
+    this.used = at + length;
+  }
+
   private reserve(extra: number): void {
     if (this.used + extra <= this.bytes.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + extra));
@@ -81,24 +122,35 @@ export class FrameBuffer {
   }
 }
 
-/** Decodes a chunk; a malformed tail (never written by encodeFrame) ends decoding. */
-export function decodeChunk(stationId: string, chunk: string): FrameRecord[] {
+/** Decodes a chunk of either format; a malformed tail ends decoding. */
+export function decodeChunk(stationId: string, chunk: Buffer): FrameRecord[] {
+  if (chunk.length === 0) return [];
+  if (chunk[0] !== FRAME_CHUNK_FORMAT) return decodeChunkV1(stationId, chunk.toString('utf8'));
   const out: FrameRecord[] = [];
-  let i = 0;
-  while (i < chunk.length) {
-    const nl = chunk.indexOf('\n', i);
-    if (nl === -1) break;
-    let meta: unknown;
-    try {
-      meta = JSON.parse(chunk.slice(i, nl));
-    } catch {
-      break;
-    }
-    if (!Array.isArray(meta) || meta.length !== 7) break;
-    const [d, messageType, action, messageId, outcome, at, length] = meta as [string, number | null, string | null, string | null, string | null, number, number];
-    const payload = length >= 0 ? chunk.slice(nl + 1, nl + 1 + length) : null;
-    out.push({ stationId, direction: d === 'i' ? 'in' : 'out', messageType, action, messageId, outcome, payload, at: new Date(at) });
-    i = nl + 1 + Math.max(length, 0);
+  let i = 1;
+  let at = 0;
+  // undefined: the chunk ends inside the string.
+  const str = (): string | null | undefined => {
+    if (i + 4 > chunk.length) return undefined;
+    const n = chunk.readUInt32LE(i);
+    i += 4;
+    if (n === NONE) return null;
+    if (i + n > chunk.length) return undefined;
+    i += n;
+    return chunk.toString('utf8', i - n, i);
+  };
+  while (i + HEADER_BYTES <= chunk.length) {
+    const flags = chunk[i]!;
+    if (flags > (OUTGOING | HAS_PAYLOAD)) break;
+    at += chunk.readDoubleLE(i + 1);
+    const messageType = chunk.readDoubleLE(i + 9);
+    i += HEADER_BYTES;
+    const action = str();
+    const messageId = str();
+    const outcome = str();
+    const payload = flags & HAS_PAYLOAD ? str() : null;
+    if (action === undefined || messageId === undefined || outcome === undefined || payload === undefined || (payload === null && flags & HAS_PAYLOAD)) break;
+    out.push({ stationId, direction: flags & OUTGOING ? 'out' : 'in', messageType: Number.isNaN(messageType) ? null : messageType, action, messageId, outcome, payload, at: new Date(at) });
   }
   return out;
 }

@@ -3,6 +3,7 @@
 import { inflateRawSync } from 'node:zlib';
 import type { Queryable } from './db.js';
 import { decodeChunk } from './frame-chunk.js';
+import { decodeChunkV1 } from './frame-chunk-v1.js';
 
 export interface FrameRecord {
   stationId: string;
@@ -16,7 +17,7 @@ export interface FrameRecord {
   at: Date;
 }
 
-/** Frames of one station, encoded (see frame-chunk.ts), concatenated in UTF-8 and deflated. */
+/** Frames of one station, encoded (see frame-chunk.ts) and deflated. */
 export interface FrameChunk {
   stationId: string;
   firstAtMs: number;
@@ -58,8 +59,8 @@ export function frameRepo(db: Queryable): FrameRepo {
       const limit = Math.min(opts.limit ?? 100, 1000);
       const out: FrameRecord[] = [];
       for (const row of rows) {
-        const text = row.frames ?? (row.frames_deflated ? inflateRawSync(row.frames_deflated).toString('utf8') : '');
-        for (const f of decodeChunk(stationId, text)) if (f.at < before) out.push(f);
+        const frames = row.frames !== null ? decodeChunkV1(stationId, row.frames) : row.frames_deflated ? decodeChunk(stationId, inflateRawSync(row.frames_deflated)) : [];
+        for (const f of frames) if (f.at < before) out.push(f);
         if (out.length >= limit * 4) break;
       }
       // Newest first; frames of one chunk keep their recorded order for equal times.

@@ -14,7 +14,7 @@ import { openDb, type Db } from '../../src/store/db.js';
 import { migrate } from '../../src/store/migrate.js';
 import { createStore, type Store } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/test-db.js';
-import { deflateFrames, encodeFrame } from '../../src/store/frame-chunk.js';
+import { deflateFrames, FrameBuffer } from '../../src/store/frame-chunk.js';
 
 // Unique ids, so the file also runs against a shared PostgreSQL (DATABASE_URL).
 const run = randomBytes(4).toString('hex');
@@ -212,12 +212,10 @@ describe('station logs', () => {
     ]);
     await store.events.insertSecurityEvent({ stationId: sid('a'), source: 'station', type: 'TamperDetectionActivated', occurredAt: at, techInfo: 'lid', remoteAddr: null });
     const t = at.getTime();
-    await store.frames.insertChunks([
-      {
-        stationId: sid('a'), firstAtMs: t, lastAtMs: t + 5, count: 2,
-        deflated: deflateFrames([Buffer.from(encodeFrame('in', 2, 'Heartbeat', 'm1', 'ok', '[2,"m1","Heartbeat",{}]', t) + encodeFrame('out', 3, 'Heartbeat', 'm1', 'ok', null, t + 5))])[0]!,
-      },
-    ]);
+    const frames = new FrameBuffer(t);
+    frames.append('in', 2, 'Heartbeat', 'm1', 'ok', Buffer.from('[2,"m1","Heartbeat",{}]'), t);
+    frames.append('out', 3, 'Heartbeat', 'm1', 'ok', null, t + 5);
+    await store.frames.insertChunks([{ stationId: sid('a'), firstAtMs: t, lastAtMs: t + 5, count: 2, deflated: deflateFrames([frames.contents()])[0]! }]);
   });
 
   it('GET .../events returns NotifyEvent records', async () => {
