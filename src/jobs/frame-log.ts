@@ -1,8 +1,9 @@
 // The frame log writer: frames are appended to per-station byte buffers as they pass (no object
-// per frame, nothing on the JavaScript heap, a received frame's bytes copied as they arrived) and written every 200 ms as one chunk row per station
-// (a busy station's buffer is sealed as a chunk of its own whenever it reaches 32 KiB, so no row,
-// and no statement, grows without bound). Bounded: when the database falls behind, new frames are
-// dropped and counted instead of growing memory.
+// per frame, nothing on the JavaScript heap, a received frame's bytes copied as they arrived) and
+// written every 200 ms as one chunk row per station (a busy station's buffer is sealed as a chunk
+// of its own whenever it reaches 32 KiB, so no row, and no statement, grows without bound).
+// Bounded: when the database falls behind, new frames are dropped and counted instead of growing
+// memory.
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
 import { deflateFrames, FrameBuffer } from '../store/frame-chunk.js';
