@@ -10,6 +10,7 @@ import type { CaService } from '../ca/ca-service.js';
 import { registerCaRoutes } from './ca-routes.js';
 import { registerCallRoutes } from './call-routes.js';
 import { registerCampaignRoutes } from './campaign-routes.js';
+import { registerRefusedBodyDrain } from './drain-refused-body.js';
 import { registerFleetReportRoutes } from './fleet-report-routes.js';
 import { registerInventoryRoutes } from './inventory-routes.js';
 import { problemSchema } from './common-schemas.js';
@@ -44,6 +45,7 @@ export const API_BODY_LIMIT = 1024 * 1024;
 export async function buildApiApp(deps: ApiDeps): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = fastify({ loggerInstance, bodyLimit: API_BODY_LIMIT });
+  registerRefusedBodyDrain(app);
   app.setValidatorCompiler(createValidatorCompiler());
   registerProblemHandlers(app);
   app.addSchema(problemSchema);

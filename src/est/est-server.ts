@@ -3,6 +3,7 @@
 // certificate (or HTTP Basic) authenticates anyone is decided per request in est-routes.ts.
 import type { Server as TlsServer } from 'node:tls';
 import { fastify, type FastifyBaseLogger } from 'fastify';
+import { registerRefusedBodyDrain } from '../api/drain-refused-body.js';
 import type { CaService } from '../ca/ca-service.js';
 import type { Kek } from '../ca/key-vault.js';
 import type { Logger } from '../log.js';
@@ -59,6 +60,7 @@ export async function startEstServer(opts: EstServerOptions): Promise<EstServer>
     bodyLimit: EST_BODY_LIMIT,
     https: { key: identity.key, cert: identity.cert, minVersion: 'TLSv1.2', requestCert: true, rejectUnauthorized: false },
   });
+  registerRefusedBodyDrain(app);
   // Bodies are read as text whatever they claim to be; the route checks the media type itself, so
   // that a wrong one gets the same short text answer as every other refusal.
   app.removeAllContentTypeParsers();

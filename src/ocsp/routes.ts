@@ -7,6 +7,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { fastify, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { readNode } from '../../pki/der/reader.js';
+import { registerRefusedBodyDrain } from '../api/drain-refused-body.js';
 import type { Logger } from '../log.js';
 import type { OcspResponder } from './responder.js';
 import type { OcspAnswer } from './types.js';
@@ -113,6 +114,7 @@ export async function registerOcspRoutes(app: FastifyInstance, deps: OcspRouteDe
 export async function buildOcspApp(deps: OcspRouteDeps & { logger?: Logger }): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger | undefined = deps.logger;
   const app = loggerInstance ? fastify({ loggerInstance, disableRequestLogging: true }) : fastify({ logger: false });
+  registerRefusedBodyDrain(app);
   await registerOcspRoutes(app, deps);
   return app;
 }
