@@ -35,6 +35,7 @@ export interface ConfigValues {
   pingIntervalS: number;
   recordPayloads: boolean;
   frameRetentionDays: number;
+  gcTuning: boolean;
   operatorSecretFile?: string;
   tokenTtlS: number;
   publicUrl?: string;
@@ -93,6 +94,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'pingIntervalS', flag: '--ping-interval', env: 'PLUGTRUST_PING_INTERVAL', type: 'integer', default: 60, min: 0, max: 3600, description: 'seconds between WebSocket pings per station; a station silent for two intervals is dropped (0 disables)' },
   { key: 'recordPayloads', flag: '--record-payloads', env: 'PLUGTRUST_RECORD_PAYLOADS', type: 'boolean', default: true, description: 'store frame payloads in the frame log (station, direction, action and message id are always stored)' },
   { key: 'frameRetentionDays', flag: '--frame-retention-days', env: 'PLUGTRUST_FRAME_RETENTION_DAYS', type: 'integer', default: 30, min: 1, max: 3650, description: 'days the frame log is kept' },
+  { key: 'gcTuning', flag: '--gc-tuning', env: 'PLUGTRUST_GC_TUNING', type: 'boolean', default: true, description: "tune V8's garbage collector for tens of thousands of long-lived connections: no allocation-site pretenuring, old generation allowed to grow to twice its live size (see README, Benchmarks)" },
   { key: 'operatorSecretFile', flag: '--operator-secret-file', env: 'PLUGTRUST_OPERATOR_SECRET_FILE', type: 'string', description: 'file holding the secret of the first operator credential (client id "operator"); without it one is generated and printed once' },
   { key: 'tokenTtlS', flag: '--token-ttl', env: 'PLUGTRUST_TOKEN_TTL', type: 'integer', default: 3600, min: 60, max: 86400, description: 'lifetime in seconds of operator API access tokens' },
   { key: 'publicUrl', flag: '--public-url', env: 'PLUGTRUST_PUBLIC_URL', type: 'string', description: 'base URL relying parties reach this server at; certificates carry <url>/ocsp (AIA) and <url>/crl/<ca>.crl (CDP); default http://localhost:<http-port>' },

@@ -6,6 +6,7 @@
 // memory.
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics.js';
+import { FrameBytesPool } from '../store/frame-bytes-pool.js';
 import { deflateFrames, FrameBuffer } from '../store/frame-chunk.js';
 import type { DeflateFrames } from './frame-deflater.js';
 import type { FrameChunk, FrameRepo } from '../store/frames.js';
@@ -19,6 +20,11 @@ export interface FrameLog {
 
 /** A station's buffer becomes a chunk of its own at this size (bytes of encoded frames). */
 const CHUNK_BYTES = 32 * 1024;
+/**
+ * Buffer storage kept for reuse between flushes: a few hundred busy stations' worth (a station
+ * answering a hundred round trips a second fills about 8 KiB per flush).
+ */
+const POOLED_BYTES = 8 * 1024 * 1024;
 
 export interface FrameLogOptions {
   frames: FrameRepo;
@@ -51,12 +57,18 @@ export function startFrameLog(o: FrameLogOptions): FrameLog {
   let pendingCount = 0;
   let writing: Promise<void> = Promise.resolve();
   let closed = false;
+  const pool = new FrameBytesPool(POOLED_BYTES);
 
   const deflate: DeflateFrames = o.deflate ?? ((bodies) => Promise.resolve(deflateFrames(bodies)));
 
   const write = async (batch: [string, FrameBuffer][], count: number): Promise<void> => {
     try {
-      const deflated = await deflate(batch.map(([, b]) => b.contents()));
+      let deflated: Buffer[];
+      try {
+        deflated = await deflate(batch.map(([, b]) => b.contents()));
+      } finally {
+        for (const [, b] of batch) b.release();
+      }
       const chunks: FrameChunk[] = batch.map(([stationId, b], i) => ({ stationId, firstAtMs: b.firstAtMs, lastAtMs: b.lastAtMs, count: b.count, deflated: deflated[i]! }));
       let from = 0;
       while (from < chunks.length) {
@@ -107,7 +119,7 @@ export function startFrameLog(o: FrameLogOptions): FrameLog {
       }
       pendingCount++;
       let b = pending.get(stationId);
-      if (!b) pending.set(stationId, (b = new FrameBuffer(atMs)));
+      if (!b) pending.set(stationId, (b = new FrameBuffer(atMs, pool)));
       b.append(direction, messageType, action, messageId, outcome, payload, atMs);
       if (b.byteLength >= CHUNK_BYTES) {
         sealed.push([stationId, b]);

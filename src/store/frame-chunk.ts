@@ -8,6 +8,7 @@
 // as they arrived, and short ASCII strings are copied by a loop without a call into the runtime.
 // Rows written before carry format 1 (frame-chunk-v1.ts), whose first byte is always '['.
 import { deflateRawSync, type ZlibOptions } from 'node:zlib';
+import { FrameBytesPool } from './frame-bytes-pool.js';
 import { decodeChunkV1 } from './frame-chunk-v1.js';
 import type { FrameRecord } from './frames.js';
 
@@ -32,6 +33,9 @@ export function deflateFrames(bodies: readonly Buffer[]): Buffer[] {
 
 /** Bytes a frame buffer starts with: a boot's or a few heartbeats' frames. */
 const INITIAL_BYTES = 1024;
+/** Storage for frame buffers made without a pool of their own: nothing is kept for reuse. */
+const UNPOOLED = new FrameBytesPool(0);
+const EMPTY = Buffer.alloc(0);
 
 /**
  * One station's frames, encoded as above straight into bytes outside the JavaScript heap. Frames
@@ -47,8 +51,12 @@ export class FrameBuffer {
   firstAtMs: number;
   lastAtMs: number;
 
-  constructor(atMs: number) {
-    this.bytes = Buffer.allocUnsafe(INITIAL_BYTES);
+  /** pool: where the storage comes from, and goes back to on release(). */
+  constructor(
+    atMs: number,
+    private readonly pool: FrameBytesPool = UNPOOLED,
+  ) {
+    this.bytes = pool.take(INITIAL_BYTES);
     this.bytes[0] = FRAME_CHUNK_FORMAT;
     this.firstAtMs = atMs;
     this.lastAtMs = atMs;
@@ -77,9 +85,16 @@ export class FrameBuffer {
     if (atMs < this.firstAtMs) this.firstAtMs = atMs;
   }
 
-  /** The encoded frames (a view, valid until the next append). */
+  /** The encoded frames (a view, valid until the next append or release()). */
   contents(): Buffer {
     return this.bytes.subarray(0, this.used);
+  }
+
+  /** Gives the storage back to the pool: the buffer must not be used again. */
+  release(): void {
+    this.pool.give(this.bytes);
+    this.bytes = EMPTY;
+    this.used = 0;
   }
 
   private putBytes(value: Uint8Array): void {
@@ -116,8 +131,9 @@ export class FrameBuffer {
 
   private reserve(extra: number): void {
     if (this.used + extra <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.used + extra));
+    const grown = this.pool.take(Math.max(this.bytes.length * 2, this.used + extra));
     this.bytes.copy(grown, 0, 0, this.used);
+    this.pool.give(this.bytes);
     this.bytes = grown;
   }
 }

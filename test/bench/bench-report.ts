@@ -225,7 +225,7 @@ export function printReport(report: Report, aborted = false): void {
   out.push(`OCPP benchmark ${report.timestamp}${aborted ? ' (ABORTED: partial)' : ''}`);
   out.push(`machine: ${String(m.cpuModel)}, ${String(m.cores)} cores, ${String(m.memoryGiB)} GiB, node ${String(m.node)}, open files ${String(m.fdLimitSoft)}/${String(m.fdLimitHard)}, load average at start ${String(m.loadAverageAtStart)}`);
   const p = report.params;
-  out.push(`params: ${String(p.stations)} stations, ${String(p.busy)} busy in ${String(p.rounds)} round(s) of ${String(p.durationS)} s (+${String(p.warmupS)} s warm-up) per target, ${String(p.clients)} client process(es) per target, deflate offered: ${String(p.deflate)}, payloads recorded: ${String(p.recordPayloads)}, database: ${String(p.database)}`);
+  out.push(`params: ${String(p.stations)} stations, ${String(p.busy)} busy in ${String(p.rounds)} round(s) of ${String(p.durationS)} s (+${String(p.warmupS)} s warm-up) per target, ${String(p.clients)} client process(es) per target, deflate offered: ${String(p.deflate)}, payloads recorded: ${String(p.recordPayloads)}, gc tuning: ${String(p.gcTuning)}, database: ${String(p.database)}`);
   out.push('');
   out.push(line(header));
   out.push(widths.map((w) => '-'.repeat(w)).join('  '));

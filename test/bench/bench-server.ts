@@ -19,6 +19,7 @@ const { values: opts } = parseArgs({
     'data-dir': { type: 'string' },
     'database-url': { type: 'string' },
     'record-payloads': { type: 'string', default: 'true' },
+    'gc-tuning': { type: 'string', default: 'true' },
     'max-life-s': { type: 'string', default: '1200' },
   },
   strict: true,
@@ -44,6 +45,7 @@ async function startCsmsTarget(port: number): Promise<Target> {
     '--http-host', '127.0.0.1', '--http-port', '0',
     '--data-dir', dataDir, '--auto-register', '--station-auth', 'off', '--log-level', 'silent', '--ping-interval', '60',
     opts['record-payloads'] === 'false' ? '--no-record-payloads' : '--record-payloads',
+    opts['gc-tuning'] === 'false' ? '--no-gc-tuning' : '--gc-tuning',
   ];
   if (opts['database-url']) argv.push('--database-url', opts['database-url']);
   // Only the flags above: no PLUGTRUST_* variables of the calling shell leak in.

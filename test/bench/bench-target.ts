@@ -21,6 +21,8 @@ export interface BenchEnv {
   restartDeadlineS: number;
   deflate: boolean;
   recordPayloads: boolean;
+  /** The CSMS's V8 tuning (--gc-tuning), on unless --no-gc-tuning. */
+  gcTuning: boolean;
   databaseUrl: string | undefined;
   serverNodeArgs: string[];
   profile: boolean;
@@ -54,7 +56,7 @@ const remaining = (env: BenchEnv): number => env.runDeadline - Date.now();
 const sleep = (env: BenchEnv, ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.max(0, Math.min(ms, remaining(env)))));
 
 function spawnServer(env: BenchEnv, target: TargetName, port: number, dataDir: string): BenchChild {
-  const args = ['--mode', target, '--port', String(port), '--data-dir', dataDir, '--record-payloads', String(env.recordPayloads), '--max-life-s', String(env.childMaxLifeS)];
+  const args = ['--mode', target, '--port', String(port), '--data-dir', dataDir, '--record-payloads', String(env.recordPayloads), '--gc-tuning', String(env.gcTuning), '--max-life-s', String(env.childMaxLifeS)];
   if (env.databaseUrl) args.push('--database-url', env.databaseUrl);
   return new BenchChild({ name: `${target}-server`, script: env.serverEntry, args, nodeArgs: ['--expose-gc', ...env.serverNodeArgs] });
 }

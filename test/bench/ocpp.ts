@@ -37,6 +37,7 @@ const USAGE = `Usage: npm run bench:ocpp -- [options]
   --addresses N         127.0.0.x source addresses per target (default 8)
   --no-deflate          stations do not offer permessage-deflate
   --no-record-payloads  CSMS frame log without payloads
+  --no-gc-tuning        CSMS without its V8 garbage-collector tuning (--no-gc-tuning), to compare
   --profile             CPU profiles of the server during the heartbeat and restart phases
   --heap-snapshot       heap snapshot of the server with all stations connected, summarized
                         per station (best with a few thousand stations: snapshots get large)
@@ -62,6 +63,7 @@ const { values: flags } = parseArgs({
     addresses: { type: 'string', default: '8' },
     'no-deflate': { type: 'boolean', default: false },
     'no-record-payloads': { type: 'boolean', default: false },
+    'no-gc-tuning': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'heap-snapshot': { type: 'boolean', default: false },
     'restart-deadline': { type: 'string', default: '120' },
@@ -138,6 +140,7 @@ const ADDRESSES = intFlag('addresses', flags.addresses, 1, 100);
 const RESTART_DEADLINE_S = intFlag('restart-deadline', flags['restart-deadline'], 5, 3600);
 const DEFLATE = !flags['no-deflate'];
 const RECORD_PAYLOADS = !flags['no-record-payloads'];
+const GC_TUNING = !flags['no-gc-tuning'];
 const DATABASE_URL = flags['database-url'];
 const SERVER_NODE_ARGS = (flags['server-node-args'] ?? '').split(/\s+/).filter(Boolean);
 const STAMP = new Date().toISOString().replace(/[:.]/g, '-');
@@ -157,6 +160,7 @@ async function main(): Promise<void> {
       addresses: ADDRESSES,
       deflate: DEFLATE,
       recordPayloads: RECORD_PAYLOADS,
+      gcTuning: GC_TUNING,
       database: DATABASE_URL ? 'postgres' : 'embedded',
       restart: !flags['skip-restart'],
       serverNodeArgs: SERVER_NODE_ARGS,
@@ -177,6 +181,7 @@ async function main(): Promise<void> {
     restartDeadlineS: RESTART_DEADLINE_S,
     deflate: DEFLATE,
     recordPayloads: RECORD_PAYLOADS,
+    gcTuning: GC_TUNING,
     databaseUrl: DATABASE_URL,
     serverNodeArgs: SERVER_NODE_ARGS,
     profile: flags.profile === true,

@@ -7,7 +7,7 @@ import { inflateRawSync } from 'node:zlib';
 import { startFrameLog } from '../../src/jobs/frame-log.js';
 import { silentLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics.js';
-import { decodeChunk } from '../../src/store/frame-chunk.js';
+import { decodeChunk, deflateFrames } from '../../src/store/frame-chunk.js';
 import type { FrameChunk, FrameRepo } from '../../src/store/frames.js';
 
 function recordingRepo(): { repo: FrameRepo; statements: FrameChunk[][] } {
@@ -59,5 +59,41 @@ describe('frame log writer', () => {
     assert.deepEqual(frames.map((f) => f.messageId), Array.from({ length: 300 }, (_, i) => `m${i}`));
     assert.deepEqual(frames.map((f) => f.payload), Array.from({ length: 300 }, (_, i) => payload(i)));
     assert.deepEqual(chunks.filter((c) => c.stationId === 'QUIET').flatMap((c) => decodeChunk(c.stationId, bytes(c)).map((f) => f.messageId)), ['q0', 'q50', 'q100', 'q150', 'q200', 'q250']);
+  });
+
+  it('reuses a flushed buffer only after its frames have been deflated', async () => {
+    const { repo, statements } = recordingRepo();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let deflateCalls = 0;
+    const log = startFrameLog({
+      frames: repo,
+      metrics: createMetrics(),
+      log: silentLogger(),
+      retentionDays: 1,
+      intervalMs: 60_000,
+      // Reads the bodies only once released: until then they must stay as they were handed over.
+      deflate: async (bodies) => {
+        deflateCalls++;
+        await held;
+        return deflateFrames(bodies);
+      },
+    });
+    const payload = (tag: string, i: number): string => JSON.stringify({ tag, i, pad: tag.repeat(60) });
+    for (let i = 0; i < 40; i++) log.record('A', 'in', 2, 'DataTransfer', `A${i}`, 'ok', payload('A', i), 1000 + i);
+    const first = log.flush();
+    await new Promise((r) => setImmediate(r));
+    assert.equal(deflateCalls, 1);
+    // New buffers now take storage from the pool; had A's been given back already, they would
+    // write over its frames.
+    for (const station of ['B', 'C', 'D']) for (let i = 0; i < 40; i++) log.record(station, 'in', 2, 'DataTransfer', `${station}${i}`, 'ok', payload(station, i), 2000 + i);
+    release();
+    await first;
+    await log.close();
+    const byStation = new Map<string, string[]>();
+    for (const c of statements.flat()) for (const f of decodeChunk(c.stationId, inflateRawSync(c.deflated))) byStation.set(c.stationId, [...(byStation.get(c.stationId) ?? []), f.payload ?? '']);
+    for (const station of ['A', 'B', 'C', 'D']) {
+      assert.deepEqual(byStation.get(station), Array.from({ length: 40 }, (_, i) => payload(station, i)), `station ${station}`);
+    }
   });
 });
