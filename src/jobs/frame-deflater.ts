@@ -6,7 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import { deflateFrames, FRAME_DEFLATE_OPTIONS } from '../store/frame-chunk.js';
 
-/** Deflates each chunk body (FRAME_DEFLATE_OPTIONS), in order. */
+/** Deflates each chunk body (FRAME_DEFLATE_OPTIONS), in order; the bodies stay untouched until the promise settles. */
 export type DeflateFrames = (bodies: readonly Buffer[]) => Promise<Buffer[]>;
 
 // Plain JavaScript evaluated as the worker's script: nothing to resolve on disk, the same under
